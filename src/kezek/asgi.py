@@ -1,0 +1,5 @@
+"""The ASGI entry point for uvicorn: `kezek.asgi:app`."""
+
+from kezek.main import create_app
+
+app = create_app()

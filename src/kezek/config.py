@@ -1,0 +1,47 @@
+"""Settings: one object, read from the environment (prefix KEZEK_) once."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VAR_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KEZEK_", env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{VAR_DIR}/kezek.db"
+    secret_key: str = Field(
+        default="", description="Signs sessions and tokens; generated into var/ if empty"
+    )
+    token_minutes: int = 60 * 12
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_locale: str = "ru"
+    # Brute-force throttling of logins: per login name and per client address.
+    login_attempts_per_account: int = 5
+    login_attempts_per_ip: int = 30
+    login_window_seconds: int = 900
+    # "memory://" for one process; "redis://127.0.0.1:6379/0" when several workers share limits.
+    rate_limit_storage: str = "memory://"
+    log_json: bool = True
+    cookie_secure: bool = False
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once and kept beside the database."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = VAR_DIR / "secret_key"
+        if not key_file.exists():
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,171 @@
+"""Crossings API: public reading and availability, admin editing."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from kezek.crossings import service
+from kezek.crossings.errors import (
+    CategoryNotServed,
+    CrossingNotFound,
+    ExceptionNotFound,
+    OutsideHorizon,
+)
+from kezek.crossings.schemas import (
+    AvailabilityOut,
+    CapacityRuleIn,
+    CapacityRuleOut,
+    CrossingOut,
+    CrossingSettingsIn,
+    CrossingSummary,
+    DirectionOut,
+    ExceptionIn,
+    ExceptionOut,
+    Names,
+    WeeklyHoursOut,
+    WeeklyHoursReplace,
+)
+from kezek.deps import AdminUser, DbSession
+from kezek.errors import Forbidden, NotAuthenticated, error_responses
+from kezek.models.crossing import Crossing, Direction, DirectionKind
+
+router = APIRouter(prefix="/api/v1/crossings", tags=["crossings"])
+
+ADMIN_ERRORS = (NotAuthenticated, Forbidden, CrossingNotFound)
+
+
+def summary(crossing: Crossing) -> CrossingSummary:
+    return CrossingSummary(
+        code=crossing.code,
+        names=Names(
+            en=crossing.name_en, ru=crossing.name_ru, kk=crossing.name_kk, zh=crossing.name_zh
+        ),
+        neighbour_name=crossing.neighbour_name,
+        neighbour_name_zh=crossing.neighbour_name_zh,
+        country=crossing.country,
+        neighbour_country=crossing.neighbour_country,
+        timezone=crossing.timezone,
+        booking_horizon_days=crossing.booking_horizon_days,
+        booking_lead_minutes=crossing.booking_lead_minutes,
+        is_active=crossing.is_active,
+    )
+
+
+def direction_out(direction: Direction) -> DirectionOut:
+    return DirectionOut(
+        kind=DirectionKind(direction.kind),
+        from_country=direction.from_country,
+        to_country=direction.to_country,
+        weekly_hours=[
+            WeeklyHoursOut(weekday=w.weekday, open_hour=w.open_hour, close_hour=w.close_hour)
+            for w in direction.weekly_hours
+        ],
+        exceptions=[ExceptionOut.model_validate(e) for e in direction.exceptions],
+        capacity_rules=[CapacityRuleOut.model_validate(r) for r in direction.capacity_rules],
+    )
+
+
+def detail(crossing: Crossing) -> CrossingOut:
+    return CrossingOut(
+        **summary(crossing).model_dump(),
+        notes=crossing.notes,
+        directions=[direction_out(d) for d in crossing.directions],
+    )
+
+
+@router.get("", response_model=list[CrossingSummary], summary="List crossing points")
+def list_crossings(session: DbSession) -> list[CrossingSummary]:
+    return [summary(c) for c in service.list_crossings(session)]
+
+
+@router.get("/{code}", response_model=CrossingOut, responses=error_responses(CrossingNotFound))
+def get_crossing(code: str, session: DbSession) -> CrossingOut:
+    """A crossing with its directions, weekly hours, exceptions and capacity rules."""
+    return detail(service.get_crossing(session, code=code))
+
+
+@router.get(
+    "/{code}/availability",
+    response_model=AvailabilityOut,
+    responses=error_responses(CrossingNotFound, OutsideHorizon, CategoryNotServed),
+)
+def availability(
+    code: str,
+    session: DbSession,
+    direction: DirectionKind,
+    from_: Annotated[
+        date | None, Query(alias="from", description="First date; default today")
+    ] = None,
+    days: Annotated[int, Query(ge=1, le=service.MAX_AVAILABILITY_DAYS)] = 14,
+    category: Annotated[str, Query(pattern=r"^(truck|car|bus)$")] = "truck",
+) -> AvailabilityOut:
+    """Capacity, booked and free places per date and hour (times in the crossing's zone)."""
+    crossing = service.get_crossing(session, code=code)
+    return service.availability(
+        session, crossing=crossing, kind=direction, start=from_, days=days, category=category
+    )
+
+
+@router.patch("/{code}", response_model=CrossingOut, responses=error_responses(*ADMIN_ERRORS))
+def update_settings(
+    code: str, body: CrossingSettingsIn, session: DbSession, _: AdminUser
+) -> CrossingOut:
+    """Booking horizon, lead time, notes, active flag (admin)."""
+    crossing = service.get_crossing(session, code=code)
+    return detail(service.update_settings(session, crossing=crossing, data=body))
+
+
+@router.put(
+    "/{code}/directions/{direction}/hours",
+    response_model=DirectionOut,
+    responses=error_responses(*ADMIN_ERRORS),
+)
+def replace_hours(
+    code: str, direction: DirectionKind, body: WeeklyHoursReplace, session: DbSession, _: AdminUser
+) -> DirectionOut:
+    """Replace the weekly hours of a direction; a weekday left out is closed (admin)."""
+    crossing = service.get_crossing(session, code=code)
+    return direction_out(
+        service.replace_weekly_hours(session, crossing=crossing, kind=direction, days=body.days)
+    )
+
+
+@router.post(
+    "/{code}/directions/{direction}/exceptions",
+    response_model=ExceptionOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(*ADMIN_ERRORS),
+)
+def add_exception(
+    code: str, direction: DirectionKind, body: ExceptionIn, session: DbSession, _: AdminUser
+) -> ExceptionOut:
+    """A closure, other hours or an extension for a date or a period (admin)."""
+    crossing = service.get_crossing(session, code=code)
+    exc = service.add_exception(session, crossing=crossing, kind=direction, data=body)
+    return ExceptionOut.model_validate(exc)
+
+
+@router.delete(
+    "/{code}/exceptions/{exception_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(*ADMIN_ERRORS, ExceptionNotFound),
+)
+def delete_exception(code: str, exception_id: int, session: DbSession, _: AdminUser) -> None:
+    crossing = service.get_crossing(session, code=code)
+    service.delete_exception(session, crossing=crossing, exception_id=exception_id)
+
+
+@router.post(
+    "/{code}/directions/{direction}/capacity",
+    response_model=CapacityRuleOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(*ADMIN_ERRORS),
+)
+def add_capacity_rule(
+    code: str, direction: DirectionKind, body: CapacityRuleIn, session: DbSession, _: AdminUser
+) -> CapacityRuleOut:
+    """Daily capacity of a category from a date on, with optional explicit hours (admin)."""
+    crossing = service.get_crossing(session, code=code)
+    rule = service.add_capacity_rule(session, crossing=crossing, kind=direction, data=body)
+    return CapacityRuleOut.model_validate(rule)

@@ -1,0 +1,57 @@
+"""The application factory: API routers, web pages, middleware and error handlers."""
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+from starlette.middleware.sessions import SessionMiddleware
+
+from kezek import __version__
+from kezek.config import Settings, get_settings
+from kezek.crossings.endpoints import router as crossings_router
+from kezek.db import make_engine
+from kezek.handlers import install_handlers
+from kezek.observability import RequestContextMiddleware, configure_logging
+from kezek.ops import router as ops_router
+from kezek.people.endpoints import router as people_router
+from kezek.people.throttle import LoginThrottle
+from kezek.web import install_web
+
+API_DESCRIPTION = """
+Book an hour slot at a land border crossing instead of queueing for days.
+
+Every error has the shape `{"error": code, "detail": message}`; `code` is stable and
+machine-readable, `detail` is for people. Authenticate with `POST /api/v1/auth/token`
+(OAuth2 password flow) and send `Authorization: Bearer <token>`.
+"""
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(json=settings.log_json)
+    app = FastAPI(
+        title="Kezek",
+        version=__version__,
+        description=API_DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.throttle = LoginThrottle(settings)
+
+    install_handlers(app)
+    app.include_router(people_router)
+    app.include_router(crossings_router)
+    app.include_router(ops_router)
+    install_web(app)
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie="kezek_session",
+        same_site="lax",
+        https_only=settings.cookie_secure,
+        max_age=12 * 3600,
+    )
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,35 @@
+"""A login attempt, throttled and recorded; shared by the API token endpoint and the web form."""
+
+from sqlalchemy.orm import Session
+
+from kezek.errors import AppError, InvalidCredentials, TooManyAttempts
+from kezek.models.party import User
+from kezek.people.errors import AccountDisabled
+from kezek.people.service import authenticate
+from kezek.people.throttle import LoginThrottle
+
+
+def attempt_login(
+    session: Session, *, throttle: LoginThrottle, login: str, password: str, ip: str
+) -> User:
+    """The user, or a refusal counted against the login and the address.
+
+    The refusal carries what the footprint needs; it is recorded once the request's own
+    transaction has rolled back (see kezek.handlers), since on SQLite that one holds the lock.
+    """
+    wait = throttle.retry_after(login=login, ip=ip)
+    if wait is not None:
+        raise _for_trail(TooManyAttempts(wait), login)
+    try:
+        user = authenticate(session, login=login, password=password)
+    except (InvalidCredentials, AccountDisabled) as err:
+        throttle.failed(login=login, ip=ip)
+        raise _for_trail(err, login) from None
+    throttle.succeeded(login=login)
+    return user
+
+
+def _for_trail(err: AppError, login: str) -> AppError:
+    err.audit_action = "user.login"
+    err.audit_payload = {"login": login[:64]}
+    return err
