@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Set up and run Kezek from a fresh clone with nothing but Python 3.11+.
+
+    python3 dev.py demo   # virtualenv + install + demo data on SQLite + serve on 127.0.0.1:8000
+    python3 dev.py test   # virtualenv + install with test extras + the whole test suite
+
+Extra arguments after `test` go to pytest; after `demo`, to `kezek serve`.
+"""
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+
+
+def ensure_venv(extras: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"Kezek needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not (BIN / "python").exists():
+        print(f"creating virtualenv in {VENV.name}/", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    marker = VENV / f".installed-{extras or 'base'}"
+    pyproject = ROOT / "pyproject.toml"
+    if marker.exists() and marker.stat().st_mtime >= pyproject.stat().st_mtime:
+        return
+    print("installing Kezek and its dependencies ...", flush=True)
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "-e", f".[{extras}]" if extras else "."], check=True, cwd=ROOT)
+    marker.touch()
+
+
+def run(args: list[str]) -> int:
+    return subprocess.run(args, cwd=ROOT).returncode
+
+
+def demo(extra: list[str]) -> int:
+    ensure_venv("")
+    kezek = str(BIN / "kezek")
+    if code := run([kezek, "demo"]):
+        return code
+    print("serving; stop with Ctrl+C", flush=True)
+    return run([kezek, "serve", *extra])
+
+
+def test(extra: list[str]) -> int:
+    ensure_venv("test")
+    return run([str(BIN / "python"), "-m", "pytest", *extra])
+
+
+def main() -> int:
+    commands = {"demo": demo, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
