@@ -225,6 +225,8 @@ def upgrade() -> None:
         ),
     )
     _make_audit_log_append_only()
+    # The chain's head exists from the start, so the first writers lock it like all others.
+    op.execute(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{'0' * 64}')")
 
 
 def downgrade() -> None:
