@@ -22,9 +22,15 @@ def check_digit(first_eleven: str) -> int | None:
     return None
 
 
+def _twelve_digits(value: str) -> bool:
+    # ASCII only: isdigit() also says yes to "８" or "٨", which int() reads as 8, and the same
+    # IIN written in other digits would pass as another person's.
+    return len(value) == 12 and value.isascii() and value.isdigit()
+
+
 def iin_problem(iin: str) -> str | None:
     """Why this is not a valid IIN, or None when it is."""
-    if len(iin) != 12 or not iin.isdigit():
+    if not _twelve_digits(iin):
         return "An IIN has exactly 12 digits."
     century = _CENTURY.get(int(iin[6]))
     if century is None:
@@ -40,7 +46,7 @@ def iin_problem(iin: str) -> str | None:
 
 def bin_problem(bin_: str) -> str | None:
     """Why this is not a valid BIN, or None when it is."""
-    if len(bin_) != 12 or not bin_.isdigit():
+    if not _twelve_digits(bin_):
         return "A BIN has exactly 12 digits."
     if not 1 <= int(bin_[2:4]) <= 12:
         return "Digits 3-4 of a BIN are the month of registration (01-12)."
