@@ -6,13 +6,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from kezek.models.party import Role
 
+# The patterns accept either case: pydantic matches them before it applies to_lower/to_upper.
 Login = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9._-]{3,64}$")
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[A-Za-z0-9._-]{3,64}$"),
 ]
 Password = Annotated[str, Field(min_length=10, max_length=200)]
 Digits12 = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{12}$")]
 CountryCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
 ]
 
 
@@ -33,7 +35,7 @@ class RegistrationIn(BaseModel):
     passport_number: (
         Annotated[
             str,
-            StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9]{5,20}$"),
+            StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9]{5,20}$"),
         ]
         | None
     ) = None
