@@ -17,15 +17,17 @@ def attempt_login(
     The refusal carries what the footprint needs; it is recorded once the request's own
     transaction has rolled back (see kezek.handlers), since on SQLite that one holds the lock.
     """
-    wait = throttle.retry_after(login=login, ip=ip)
+    # Count against the account authenticate() looks up, so " Admin" shares admin's counter.
+    account = login.strip().lower()
+    wait = throttle.retry_after(login=account, ip=ip)
     if wait is not None:
         raise _for_trail(TooManyAttempts(wait), login)
     try:
         user = authenticate(session, login=login, password=password)
     except (InvalidCredentials, AccountDisabled) as err:
-        throttle.failed(login=login, ip=ip)
+        throttle.failed(login=account, ip=ip)
         raise _for_trail(err, login) from None
-    throttle.succeeded(login=login)
+    throttle.succeeded(login=account)
     return user
 
 
