@@ -1,5 +1,22 @@
+"""Mounting the pages on the app: static files, language switch, routes, the error page."""
+
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from kezek.web.errors import render_error_page
+from kezek.web.i18n import LanguageSwitchMiddleware, load_all
+from kezek.web.pages import account, admin, crossings
+
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    pass
+    load_all()
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(crossings.router)
+    app.include_router(account.router)
+    app.include_router(admin.router)
+    app.state.render_error_page = render_error_page
+    app.add_middleware(LanguageSwitchMiddleware)

@@ -1,0 +1,1 @@
+"""Page routes, one module per area; every router checks CSRF on unsafe methods."""
