@@ -84,6 +84,6 @@ def test_accept_language_parsing(header, expected):
 
 def test_dates_and_weekdays_follow_the_language(web):
     web.cookies.set(COOKIE, "ru")
-    assert "понедельник" in web.get("/crossings/DOSTYK").text
+    assert "Понедельник" in web.get("/crossings/DOSTYK").text
     web.cookies.set(COOKIE, "zh")
     assert "星期一" in web.get("/crossings/DOSTYK").text

@@ -1,5 +1,6 @@
 """Public pages: the crossings with their availability heat maps."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -31,8 +32,9 @@ def home(request: Request, session: DbSession, _user: MaybeUser) -> HTMLResponse
     )
 
 
-def _map_context(request: Request, crossing: Crossing, hour_map: view.HourMap) -> dict:  # type: ignore[type-arg]
-    return {"crossing": crossing, "map": hour_map, "legend": LEGEND, "map_url": _map_url}
+def _map_context(crossing: Crossing, hour_map: view.HourMap) -> dict[str, Any]:
+    legend = (*LEGEND, "past")  # the hour map greys out hours that can no longer be booked
+    return {"crossing": crossing, "map": hour_map, "legend": legend, "map_url": _map_url}
 
 
 def _map_url(crossing: Crossing, kind: str, start: object, *, fragment: bool = False) -> str:
@@ -63,7 +65,7 @@ def crossing_page(
         }
         for d in crossing.directions
     ]
-    context = {**_map_context(request, crossing, hour_map), "directions": directions}
+    context = {**_map_context(crossing, hour_map), "directions": directions}
     return render(request, "crossings/detail.html", context)
 
 
@@ -85,6 +87,6 @@ def availability_fragment(
     return render(
         request,
         "crossings/_availability.html",
-        _map_context(request, crossing, hour_map),
+        _map_context(crossing, hour_map),
         headers={"HX-Push-Url": page_url},
     )
