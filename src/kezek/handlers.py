@@ -37,10 +37,12 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
+MACHINE_PATHS = ("/api", "/healthz", "/metrics", "/static")
+
+
 def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api") and "text/html" in request.headers.get(
-        "accept", ""
-    )
+    """Pages answer with pages, whatever the client's Accept header; the API with JSON."""
+    return not request.url.path.startswith(MACHINE_PATHS)
 
 
 def render_error(request: Request, err: AppError) -> Response:
@@ -92,10 +94,17 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     return JSONResponse({**err.body(), "fields": fields}, status_code=422)
 
 
+class _HttpError(AppError):
+    """A routing-level refusal (unknown path, wrong method) in the common shape."""
+
+    def __init__(self, exc: StarletteHTTPException):
+        super().__init__(str(exc.detail), headers=getattr(exc, "headers", None))
+        self.status_code = exc.status_code  # type: ignore[misc]
+        self.code = _HTTP_CODES.get(exc.status_code, "http_error")  # type: ignore[misc]
+
+
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    code = _HTTP_CODES.get(exc.status_code, "http_error")
-    body = {"error": code, "detail": str(exc.detail)}
-    return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+    return render_error(request, _HttpError(exc))
 
 
 async def _integrity_error(request: Request, exc: IntegrityError) -> Response:
@@ -119,4 +128,4 @@ async def _operational_error(request: Request, exc: OperationalError) -> Respons
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", path=request.url.path)
-    return JSONResponse(InternalError().body(), status_code=500)
+    return render_error(request, InternalError())

@@ -159,6 +159,13 @@ class CapacityRuleIn(BaseModel):
     ] = Field(default_factory=dict)
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
 
+    @model_validator(mode="after")
+    def overrides_within_limit(self) -> Self:
+        # Explicit hours are a share of the day, not extra places on top of it.
+        if sum(self.hour_overrides.values()) > self.daily_limit:
+            raise ValueError("the explicit hours add up to more than the daily limit")
+        return self
+
 
 class CrossingSettingsIn(BaseModel):
     booking_horizon_days: Annotated[int, Field(ge=1, le=120)] | None = None
