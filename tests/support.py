@@ -1,15 +1,22 @@
 """Small helpers shared by the API, footprint and CLI tests."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.engine import Engine
 
+from kezek.config import Settings
 from kezek.db import new_session
 from kezek.models.audit import AuditRecord
+from kezek.models.party import User
+from kezek.people import passwords
+from kezek.people.tokens import issue_token
 
 DEMO_PASSWORD = "kezek-demo-2026"
 DEMO_LOGINS = ["admin", "operator", "analyst", "carrier", "driver", "intermediary"]
@@ -56,3 +63,54 @@ def allow_audit_tampering(engine: Engine) -> None:
         else:
             conn.execute(text("DROP TRIGGER audit_log_no_update"))
             conn.execute(text("DROP TRIGGER audit_log_no_delete"))
+
+
+# --- fixtures imported by the conftests of tests/people, tests/crossings and tests/audit -----
+
+
+TEST_SECRET = "test-secret-key-not-for-production"  # as in the shared `settings` fixture
+
+
+@pytest.fixture
+def auth(engine: Engine, settings: Settings) -> Callable[[str], dict[str, str]]:
+    """auth("admin") -> bearer headers, minted with the app's own issue_token for the user.
+
+    Cheaper than the password flow (one argon2 verification each), which tests/people/test_login
+    exercises itself; the tokens are the same kind the token endpoint hands out.
+    """
+    cache: dict[str, dict[str, str]] = {}
+
+    def headers(login: str) -> dict[str, str]:
+        if login not in cache:
+            session = new_session(engine, readonly=True)
+            try:
+                uid = session.scalar(select(User.id).where(User.login == login))
+            finally:
+                session.close()
+            assert uid is not None, login
+            minted = issue_token(user_id=uid, secret=settings.resolved_secret_key(), minutes=30)
+            cache[login] = {"Authorization": f"Bearer {minted}"}
+        return cache[login]
+
+    return headers
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id with small costs for new hashes, so registering in a test takes 1 ms, not 150.
+
+    The production parameters are checked by tests/people/test_passwords.py, which opts out.
+    """
+    monkeypatch.setattr(passwords, "_hasher", FAST_HASHER)
+
+
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture
+def fast_demo_passwords(engine: Engine) -> None:
+    """The demo logins' passwords re-hashed with the cheap test parameters (login tests make
+    dozens of attempts; each would otherwise verify a full-strength hash)."""
+    cheap = FAST_HASHER.hash(DEMO_PASSWORD)
+    with engine.begin() as conn:
+        conn.execute(update(User).values(password_hash=cheap))

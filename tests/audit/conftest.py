@@ -1,3 +1,5 @@
-"""Every response in these tests is checked against the API contract (tests/api_contract.py)."""
+"""Every response in these tests is checked against the API contract (tests/api_contract.py);
+`auth` mints tokens and new passwords are hashed cheaply (tests/support.py)."""
 
 from api_contract import client  # noqa: F401
+from support import auth, fast_demo_passwords, fast_password_hashing  # noqa: F401

@@ -4,7 +4,12 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from support import almaty_today, last_seq
+from api_contract import contract_client
+from support import TEST_SECRET, almaty_today, last_seq
+
+from kezek.config import Settings
+from kezek.db import make_engine
+from kezek.main import create_app
 
 SEED_CODES = [
     "NUR_ZHOLY",
@@ -16,6 +21,18 @@ SEED_CODES = [
     "KARASU",
     "KAZYGURT",
 ]
+
+
+@pytest.fixture(scope="module")
+def client(templates):
+    """One database for the whole module: these tests only read."""
+    url = templates.copy("demo")
+    engine = make_engine(url)
+    app = create_app(Settings(database_url=url, secret_key=TEST_SECRET, log_json=False), engine)
+    with contract_client(app) as c:
+        yield c
+    engine.dispose()
+    templates.drop(url)
 
 
 def availability(client, code, **params):
@@ -213,7 +230,8 @@ def test_category_the_crossing_does_not_count_is_422_category_not_served(client)
     assert r.json()["error"] == "category_not_served"
 
 
-def test_reading_is_public_and_writes_no_footprint(client, engine):
+def test_reading_is_public_and_writes_no_footprint(client):
+    engine = client.app.state.engine
     before = last_seq(engine)
     assert client.get("/api/v1/crossings").status_code == 200
     assert availability(client, "DOSTYK", direction="exit").status_code == 200

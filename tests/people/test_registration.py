@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 from support import bearer
 
@@ -46,11 +45,12 @@ def test_a_person_registers_with_an_iin_as_an_unverified_carrier(client):
     assert client.get("/api/v1/me", headers=bearer(client, "aidos", PASSWORD)).json() == me
 
 
-@pytest.mark.parametrize("role", ["driver", "intermediary"])
-def test_a_person_may_register_as_driver_or_intermediary(client, role):
-    r = register(client, person(role=role))
-    assert r.status_code == 201
-    assert r.json()["roles"] == [role]
+def test_a_person_may_register_as_driver_or_intermediary(client):
+    for n, role in enumerate(["driver", "intermediary"]):
+        iin = make_iin(date(1980, 1, 1), 300 + n)
+        r = register(client, person(login=f"{role}-2", iin=iin, role=role))
+        assert r.status_code == 201
+        assert r.json()["roles"] == [role]
 
 
 def test_a_foreigner_registers_with_passport_and_country(client):
@@ -91,20 +91,15 @@ def test_login_is_kept_in_lower_case(client):
     assert register(client, person(login="Aidos.S")).json()["login"] == "aidos.s"
 
 
-@pytest.mark.parametrize(
-    "iin",
-    [
+def test_an_invalid_iin_is_422_invalid_iin_and_nothing_is_kept(client, engine):
+    for iin in [
         IIN[:11] + str((int(IIN[11]) + 1) % 10),  # check digit
         "851314300013",  # no such month
         "850314900013",  # no such century digit
         IIN.translate(str.maketrans("0123456789", "０１２３４５６７８９")),  # other digits
-    ],
-    ids=["check-digit", "month", "century", "fullwidth"],
-)
-def test_an_invalid_iin_is_422_invalid_iin_and_nothing_is_kept(client, engine, iin):
-    r = register(client, person(iin=iin))
-    assert r.status_code == 422
-    assert r.json()["error"] == "invalid_iin"
+    ]:
+        r = register(client, person(iin=iin))
+        assert (r.status_code, r.json()["error"]) == (422, "invalid_iin"), iin
     assert user_row(engine, "aidos") is None
 
 
@@ -119,12 +114,11 @@ def test_an_invalid_bin_is_422_invalid_bin_and_the_person_is_not_kept_either(cli
     assert register(client, person()).status_code == 201
 
 
-@pytest.mark.parametrize("login", ["aidos", "AIDOS", " aidos "])
-def test_a_taken_login_is_409_login_taken(client, login):
+def test_a_taken_login_is_409_login_taken_in_any_case(client):
     register(client, person())
-    r = register(client, person(login=login, iin=OTHER_IIN))
-    assert r.status_code == 409
-    assert r.json()["error"] == "login_taken"
+    for login in ["aidos", "AIDOS", " aidos "]:
+        r = register(client, person(login=login, iin=OTHER_IIN))
+        assert (r.status_code, r.json()["error"]) == (409, "login_taken"), login
 
 
 def test_a_demo_login_is_taken(client):
@@ -154,49 +148,34 @@ def test_a_company_registered_before_is_taken(client, engine):
     assert user_row(engine, "other") is None
 
 
-@pytest.mark.parametrize("role", ["operator", "analyst", "admin"])
-def test_staff_roles_cannot_be_taken_by_registering(client, engine, role):
-    r = register(client, person(role=role))
-    assert r.status_code == 422
-    assert r.json()["error"] == "invalid_role"
+def test_staff_roles_cannot_be_taken_by_registering(client, engine):
+    for role in ["operator", "analyst", "admin"]:
+        r = register(client, person(role=role))
+        assert (r.status_code, r.json()["error"]) == (422, "invalid_role"), role
     assert user_row(engine, "aidos") is None
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        person(password="short"),
-        person(passport_number="E1234567", passport_country="CN"),
-        person(iin=None),
-        person(iin=None, passport_number="E1234567"),
-        person(iin=None, passport_number="N1234567", passport_country="KZ"),
-        person(iin="12345"),
-        person(login="no spaces allowed"),
-        person(login="ab"),
-        person(full_name=""),
-        person(role="pilot"),
-        person(company={"bin": BIN}),
-    ],
-    ids=[
-        "short-password",
-        "iin-and-passport",
-        "no-identifier",
-        "passport-without-country",
-        "kz-passport",
-        "iin-not-12-digits",
-        "login-with-spaces",
-        "login-too-short",
-        "no-name",
-        "unknown-role",
-        "company-without-name",
-    ],
-)
-def test_incomplete_or_malformed_registration_is_422_validation_error(client, engine, body):
-    r = register(client, body)
-    assert r.status_code == 422
-    assert r.json()["error"] == "validation_error"
-    assert r.json()["fields"]
-    assert user_row(engine, body["login"].strip().lower()) is None
+INCOMPLETE_OR_MALFORMED = {
+    "short-password": person(password="short"),
+    "iin-and-passport": person(passport_number="E1234567", passport_country="CN"),
+    "no-identifier": person(iin=None),
+    "passport-without-country": person(iin=None, passport_number="E1234567"),
+    "kz-passport": person(iin=None, passport_number="N1234567", passport_country="KZ"),
+    "iin-not-12-digits": person(iin="12345"),
+    "login-with-spaces": person(login="no spaces allowed"),
+    "login-too-short": person(login="ab"),
+    "no-name": person(full_name=""),
+    "unknown-role": person(role="pilot"),
+    "company-without-name": person(company={"bin": BIN}),
+}
+
+
+def test_incomplete_or_malformed_registration_is_422_validation_error(client, engine):
+    for case, body in INCOMPLETE_OR_MALFORMED.items():
+        r = register(client, body)
+        assert (r.status_code, r.json()["error"]) == (422, "validation_error"), case
+        assert r.json()["fields"], case
+    assert user_row(engine, "aidos") is None
 
 
 def test_company_with_an_invalid_or_taken_bin_is_refused_when_added_later(client, auth):

@@ -77,10 +77,10 @@ def test_every_non_public_operation_refuses_an_anonymous_call_with_401(app, clie
         assert r.json()["error"] == "not_authenticated"
 
 
-def test_every_admin_operation_refuses_each_other_role_with_403(app, client):
+def test_every_admin_operation_refuses_each_other_role_with_403(app, client, auth):
     operations = [op for op in api_operations(app) if is_admin_only(*op)]
     assert len(operations) >= 8, operations
-    headers = {login: bearer(client, login) for login in NON_ADMIN_LOGINS}
+    headers = {login: auth(login) for login in NON_ADMIN_LOGINS}
     for method, path in operations:
         for login in NON_ADMIN_LOGINS:
             r = client.request(method, concrete(path), json={}, headers=headers[login])

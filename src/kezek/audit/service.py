@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from kezek.audit.chain import canonical_json, record_hash
 from kezek.audit.context import ActorContext, current_actor
@@ -45,6 +45,10 @@ def record(
     outcome: str = "ok",
 ) -> None:
     """Queue a footprint; it is chained and written when `session` commits."""
+    if not session.in_transaction():
+        # Begin now: a rollback before any SQL ran must drop this footprint too, and only a
+        # begun transaction reports its rollback (see _drop_pending).
+        session.begin()
     session.info.setdefault(PENDING_KEY, []).append(
         Footprint(
             action=action,
@@ -192,10 +196,14 @@ def _check_record(rec: AuditRecord, *, expected_seq: int, prev_hash: str) -> str
     return None
 
 
-def _drop_pending(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
+def _drop_pending(session: Session, transaction: SessionTransaction) -> None:
+    # However the whole transaction ends (rollback, with or without SQL run, or close), what it
+    # queued goes with it; a commit has taken its footprints already. A savepoint's end keeps
+    # them (to be refined when savepoints are used).
+    if transaction.parent is None:
+        session.info.pop(PENDING_KEY, None)
 
 
 # Installed on import: whoever can queue a footprint has imported this module.
 event.listen(Session, "before_commit", write_pending)
-event.listen(Session, "after_rollback", _drop_pending)
+event.listen(Session, "after_transaction_end", _drop_pending)
