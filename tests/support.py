@@ -7,12 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from argon2 import PasswordHasher
+from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
 from sqlalchemy.engine import Engine
 
-from kezek.config import Settings
-from kezek.db import new_session
+from kezek.cli import main as cli_main
+from kezek.config import Settings, get_settings
+from kezek.db import get_engine, new_session
 from kezek.models.audit import AuditRecord
 from kezek.models.party import User
 from kezek.people import passwords
@@ -114,3 +116,26 @@ def fast_demo_passwords(engine: Engine) -> None:
     cheap = FAST_HASHER.hash(DEMO_PASSWORD)
     with engine.begin() as conn:
         conn.execute(update(User).values(password_hash=cheap))
+
+
+class Cli:
+    """The `kezek` command run in-process against one database (KEZEK_DATABASE_URL)."""
+
+    def __init__(self, url: str, monkeypatch: pytest.MonkeyPatch):
+        self.url = url
+        monkeypatch.setenv("KEZEK_DATABASE_URL", url)
+        self._fresh()
+
+    def __call__(self, *args: str, input: str | None = None) -> Result:
+        self._fresh()  # settings and engine are made once per process: not across tests
+        try:
+            return CliRunner().invoke(cli_main, list(args), input=input)
+        finally:
+            self._fresh()
+
+    @staticmethod
+    def _fresh() -> None:
+        if get_engine.cache_info().currsize:
+            get_engine().dispose()
+        get_engine.cache_clear()
+        get_settings.cache_clear()
