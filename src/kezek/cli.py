@@ -161,7 +161,9 @@ def grant(login: str, role: str) -> None:
 
 @admin.command("revoke-role")
 @click.argument("login")
-@click.argument("role")
+@click.argument(
+    "role", type=click.Choice(["carrier", "driver", "intermediary", "operator", "analyst", "admin"])
+)
 def revoke(login: str, role: str) -> None:
     """Take a role from a user."""
     _change_role(login, role, grant=False)
