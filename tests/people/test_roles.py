@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+from api_contract import api_routes
 from support import NON_ADMIN_LOGINS, bearer
 
 from kezek.people.national_id import make_iin
@@ -28,18 +29,11 @@ PATH_VALUES = {
 def api_operations(app) -> list[tuple[str, str]]:
     """(method, path template) of every /api/v1 route, hidden ones included."""
 
-    def flat(routes):
-        for route in routes:
-            if hasattr(route, "effective_candidates"):  # FastAPI's included routers
-                yield from flat(route.effective_candidates())
-            else:
-                yield route
-
     return sorted(
         (method, route.path)
-        for route in flat(app.routes)
+        for route in api_routes(app)
         if route.path.startswith("/api/v1/") and hasattr(route, "endpoint")
-        for method in (route.methods or ()) - {"HEAD"}
+        for method in (getattr(route, "methods", None) or set()) - {"HEAD"}
         if route.path not in ("/api/v1/openapi.json", "/api/v1/docs")
     )
 
