@@ -81,6 +81,28 @@ def test_registration_with_a_company_leaves_one_footprint_each(api, engine):
     ]
 
 
+def test_adding_a_company_leaves_a_footprint_naming_the_person(api, engine, auth):
+    start = last_seq(engine)
+    company = {"bin": make_bin(date(2021, 5, 1), 501), "name": "Aral Freight"}
+    created = api.post("/api/v1/me/companies", json=company, headers=auth("driver")).json()
+    [fp] = footprints(engine, after=start)
+    assert (fp.action, fp.outcome, fp.actor_login) == ("company.register", "ok", "driver")
+    assert fp.object_id == str(created["id"]) and payload(fp)["bin"] == company["bin"]
+    assert_from_the_caller(fp)
+
+
+def test_a_user_created_by_an_admin_leaves_a_footprint_naming_the_admin(api, engine, auth):
+    start = last_seq(engine)
+    body = registration(login="staff-1", role="operator")
+    api.post("/api/v1/admin/users", json=body, headers=auth("admin"))
+    [fp] = footprints(engine, after=start)
+    assert (fp.action, fp.actor_login, payload(fp)) == (
+        "user.register",
+        "admin",
+        {"login": "staff-1", "role": "operator"},
+    )
+
+
 def test_login_leaves_a_footprint_naming_the_user(api, engine):
     start = last_seq(engine)
     sign_in(api, "carrier")

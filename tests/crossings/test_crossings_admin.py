@@ -345,6 +345,11 @@ INVALID_BODIES = [
         "/api/v1/crossings/DOSTYK/directions/exit/capacity",
         {"valid_from": DAY.isoformat(), "daily_limit": 300, "category": "plane"},
     ),
+    (
+        "POST",
+        "/api/v1/crossings/DOSTYK/directions/exit/capacity",
+        {"valid_from": DAY.isoformat(), "daily_limit": 100, "hour_overrides": {"9": 60, "10": 41}},
+    ),
     ("POST", "/api/v1/crossings/DOSTYK/directions/exit/capacity", {"daily_limit": 300}),
     ("POST", "/api/v1/crossings/DOSTYK/directions/north/capacity", {"daily_limit": 300}),
 ]
