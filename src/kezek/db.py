@@ -39,9 +39,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value
+        # PostgreSQL answers in the session's TimeZone (Asia/Almaty on a local server): back to
+        # UTC, or the same instant prints differently and the footprints' hashes do not match.
+        return value.astimezone(UTC)
 
 
 def utcnow() -> datetime:

@@ -2,9 +2,11 @@
 record that does not fit. The database's append-only guard is switched off first, as an
 intruder with DDL rights could do."""
 
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import delete, select, update
-from support import Cli, allow_audit_tampering, last_seq
+from sqlalchemy import create_engine, delete, select, update
+from support import Cli, allow_audit_tampering, footprints, last_seq
 
 from kezek.audit.chain import record_hash
 from kezek.audit.service import verify_chain
@@ -164,3 +166,16 @@ def test_the_verifier_walks_in_batches_without_losing_its_place(trail):
     assert verify_in_batches_of_3().ok
     set_fields(trail, 10, action="user.login")
     assert verify_in_batches_of_3().broken_seq == 10
+
+
+def test_the_trail_verifies_whatever_the_time_zone_of_the_database_session(trail, backend):
+    # A server in Kazakhstan may well run with TimeZone = 'Asia/Almaty'; timestamps then come
+    # back as +05:00 and must still hash as the UTC instant they were written as.
+    url = trail.url.render_as_string(hide_password=False)
+    options = {"options": "-c timezone=Asia/Almaty"} if backend == "postgresql" else {}
+    local = create_engine(url, connect_args=options)
+    try:
+        assert verify(local).ok
+        assert all(fp.at.utcoffset() == timedelta(0) for fp in footprints(local))
+    finally:
+        local.dispose()
