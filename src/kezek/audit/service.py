@@ -119,9 +119,11 @@ def _chained_row(fp: Footprint, *, seq: int, prev_hash: str) -> AuditRecord:
         "outcome": fp.outcome,
         "object_type": fp.object_type,
         "object_id": fp.object_id,
-        "ip": fp.actor.ip,
+        # Cut to the column sizes: the client chooses these, and an over-long one would make
+        # PostgreSQL refuse the footprint, and with it the change or the refusal's record.
+        "ip": (fp.actor.ip or "")[:45] or None,
         "user_agent": (fp.actor.user_agent or "")[:300] or None,
-        "device_id": fp.actor.device_id,
+        "device_id": (fp.actor.device_id or "")[:100] or None,
         "payload": canonical_json(fp.payload),
         "prev_hash": prev_hash,
     }
