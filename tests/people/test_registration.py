@@ -6,7 +6,7 @@ from sqlalchemy import select
 from support import bearer
 
 from kezek.db import new_session
-from kezek.models.party import Party, User
+from kezek.models.party import User
 from kezek.people.national_id import make_bin, make_iin
 
 PASSWORD = "steppe-wind-2026"
@@ -194,13 +194,3 @@ def test_company_with_an_invalid_or_taken_bin_is_refused_when_added_later(client
 def test_adding_a_company_needs_a_login(client):
     r = client.post("/api/v1/me/companies", json={"bin": BIN, "name": "Steppe Cargo"})
     assert (r.status_code, r.json()["error"]) == (401, "not_authenticated")
-
-
-def test_one_person_cannot_hold_two_logins(client, engine):
-    register(client, person())
-    session = new_session(engine, readonly=True)
-    try:
-        assert session.scalar(select(Party.id).where(Party.iin == IIN)) is not None
-        assert len(session.scalars(select(Party).where(Party.iin == IIN)).all()) == 1
-    finally:
-        session.close()
