@@ -46,7 +46,7 @@ def test_upgrade_downgrade_upgrade(empty_engine):
     assert model_tables <= tables(empty_engine)
     assert schema_drift(empty_engine) == []
     with empty_engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
         head = conn.execute(text("SELECT id, seq, hash FROM audit_head")).one()
     assert tuple(head) == (1, 0, GENESIS_HASH)
 

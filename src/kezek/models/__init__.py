@@ -1,6 +1,13 @@
 """All ORM models, imported here so Alembic and the app see one metadata."""
 
 from kezek.models.audit import AuditHead, AuditRecord
+from kezek.models.booking import (
+    Booking,
+    BookingDriver,
+    IdempotencyRecord,
+    OutboxMessage,
+    SlotCounter,
+)
 from kezek.models.crossing import (
     CapacityRule,
     Crossing,
@@ -8,9 +15,20 @@ from kezek.models.crossing import (
     ScheduleException,
     WeeklyHours,
 )
+from kezek.models.ledger import Account, LedgerEntry, MrpRate
 from kezek.models.party import CompanyMember, Party, User, UserRole
+from kezek.models.vehicle import Vehicle
 
 __all__ = [
+    "Account",
+    "Booking",
+    "BookingDriver",
+    "IdempotencyRecord",
+    "LedgerEntry",
+    "MrpRate",
+    "OutboxMessage",
+    "SlotCounter",
+    "Vehicle",
     "AuditHead",
     "AuditRecord",
     "CapacityRule",

@@ -47,6 +47,9 @@ class Crossing(Base):
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Almaty")
     booking_horizon_days: Mapped[int] = mapped_column(default=30)
     booking_lead_minutes: Mapped[int] = mapped_column(default=60)
+    # The arrival window: from this long before the slot starts to this long after it ends.
+    arrival_early_hours: Mapped[int] = mapped_column(default=3)
+    arrival_grace_hours: Mapped[int] = mapped_column(default=2)
     notes: Mapped[str] = mapped_column(String(500), default="")
     is_active: Mapped[bool] = mapped_column(default=True)
 

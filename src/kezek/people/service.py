@@ -7,6 +7,7 @@ from kezek.audit.context import identify_actor
 from kezek.audit.service import record
 from kezek.db import utcnow
 from kezek.errors import InvalidCredentials
+from kezek.ledger.service import open_owner_account
 from kezek.models.party import (
     SELF_SERVICE_ROLES,
     CompanyMember,
@@ -82,6 +83,7 @@ def _new_person(session: Session, data: RegistrationIn) -> Party:
     )
     session.add(person)
     session.flush()
+    open_owner_account(session, party_id=person.id)
     return person
 
 
@@ -99,6 +101,7 @@ def add_company(session: Session, *, person: Party, data: CompanyIn) -> Party:
     )
     session.add(company)
     session.flush()
+    open_owner_account(session, party_id=company.id)
     session.add(CompanyMember(company_id=company.id, person_id=person.id))
     session.flush()
     record(

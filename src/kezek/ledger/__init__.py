@@ -1,0 +1,1 @@
+"""The account ledger: owner accounts, fees, refunds, top-ups, statements."""
