@@ -5,6 +5,7 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from kezek import __version__
+from kezek.booking.endpoints import router as booking_router
 from kezek.config import Settings, get_settings
 from kezek.crossings.endpoints import router as crossings_router
 from kezek.db import make_engine
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_handlers(app)
     app.include_router(people_router)
     app.include_router(crossings_router)
+    app.include_router(booking_router)
     app.include_router(ops_router)
     install_web(app)
 

@@ -30,7 +30,9 @@ from kezek.crossings.schemas import (
     WeeklyHoursIn,
 )
 from kezek.db import utcnow
+from kezek.models.booking import SlotCounter
 from kezek.models.crossing import (
+    ANY_CATEGORY,
     CapacityRule,
     Crossing,
     Direction,
@@ -77,13 +79,13 @@ def day_capacity(direction: Direction, *, day: date, category: str) -> dict[int,
         for e in direction.exceptions
     ]
     hours = open_hours(weekly=weekly, exceptions=rules, day=day)
-    step = capacity_step(_capacity_steps(direction), category=category, day=day)
+    step = capacity_step(capacity_steps(direction), category=category, day=day)
     if step is None or not hours:
         return {}
     return spread_capacity(daily_limit=step.daily_limit, hours=hours, overrides=step.hour_overrides)
 
 
-def _capacity_steps(direction: Direction) -> list[CapacityStep]:
+def capacity_steps(direction: Direction) -> list[CapacityStep]:
     return [
         CapacityStep(r.category, r.valid_from, r.daily_limit, r.hour_overrides or {})
         for r in direction.capacity_rules
@@ -97,8 +99,19 @@ def served_categories(direction: Direction) -> set[str]:
 def booked_counts(
     session: Session, *, direction: Direction, category: str, first: date, last: date
 ) -> dict[tuple[date, int], int]:
-    """Places taken per (date, hour). Bookings arrive with the booking domain; none yet."""
-    return {}
+    """Places taken per (date, hour) in the hourly pool the category counts against."""
+    rows = session.execute(
+        select(SlotCounter.day, SlotCounter.hour, SlotCounter.taken).where(
+            SlotCounter.direction_id == direction.id,
+            SlotCounter.pool.in_([category, ANY_CATEGORY]),
+            SlotCounter.day.between(first, last),
+            SlotCounter.hour >= 0,
+        )
+    )
+    counts: dict[tuple[date, int], int] = {}
+    for day, hour, taken in rows:
+        counts[(day, hour)] = counts.get((day, hour), 0) + taken
+    return counts
 
 
 def availability(

@@ -1,0 +1,1 @@
+"""Bookings: claiming hour slots, fees, cancellation, rescheduling, drivers, substitution."""
