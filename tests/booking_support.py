@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from support import almaty_today
 
 from kezek.db import new_session
 from kezek.ledger.service import owner_account, post, system_account
 from kezek.models.ledger import EntryKind, SystemAccount
 from kezek.models.party import User
 from kezek.models.vehicle import Vehicle
-from support import almaty_today
 
 VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 

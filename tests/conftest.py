@@ -114,7 +114,9 @@ class Templates:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def templates(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+def templates(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Templates]:
     backend = request.param
     if backend == "postgresql" and not request.getfixturevalue("pg_available"):
         pytest.skip("PostgreSQL not reachable")
@@ -160,8 +162,11 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(engine: Engine) -> Settings:
-    return Settings(database_url=engine.url.render_as_string(hide_password=False),
-                    secret_key=TEST_SECRET, log_json=False)
+    return Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        secret_key=TEST_SECRET,
+        log_json=False,
+    )
 
 
 @pytest.fixture
