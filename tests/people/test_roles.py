@@ -17,6 +17,10 @@ ADMIN_ONLY_PATTERNS = [
     r"^/api/v1/admin/",
     r"^(PATCH|PUT|POST|DELETE) /api/v1/crossings",
 ]
+# Operations open to some roles only: path pattern -> the roles let through.
+ROLE_ONLY = {
+    r"^/api/v1/bookings": {"carrier", "driver", "intermediary"},
+}
 PATH_VALUES = {
     "code": "DOSTYK",
     "direction": "exit",
@@ -46,6 +50,10 @@ def is_public(method: str, path: str) -> bool:
 
 def is_admin_only(method: str, path: str) -> bool:
     return any(re.search(p, path) or re.search(p, f"{method} {path}") for p in ADMIN_ONLY_PATTERNS)
+
+
+def roles_of(method: str, path: str) -> set[str] | None:
+    return next((roles for p, roles in ROLE_ONLY.items() if re.search(p, path)), None)
 
 
 def concrete(path: str) -> str:
@@ -87,9 +95,19 @@ def test_every_operation_is_classified(app):
     unclassified = [
         op
         for op in api_operations(app)
-        if not (is_public(*op) or op in ANY_SIGNED_IN or is_admin_only(*op))
+        if not (is_public(*op) or op in ANY_SIGNED_IN or is_admin_only(*op) or roles_of(*op))
     ]
     assert unclassified == []
+
+
+def test_every_role_restricted_operation_refuses_the_other_roles_with_403(app, client, auth):
+    operations = [(op, roles_of(*op)) for op in api_operations(app) if roles_of(*op)]
+    assert operations
+    for (method, path), allowed in operations:
+        for login in sorted({"admin", *NON_ADMIN_LOGINS} - allowed):
+            r = client.request(method, concrete(path), json={}, headers=auth(login))
+            assert r.status_code == 403, (method, path, login, r.status_code, r.text)
+            assert r.json()["error"] == "forbidden"
 
 
 def test_operations_that_refuse_roles_say_so_in_openapi(app):
@@ -98,7 +116,7 @@ def test_operations_that_refuse_roles_say_so_in_openapi(app):
         responses = paths[path][method.lower()]["responses"]
         if not is_public(method, path):
             assert "`not_authenticated`" in responses["401"]["description"], (method, path)
-        if is_admin_only(method, path):
+        if is_admin_only(method, path) or roles_of(method, path):
             assert "`forbidden`" in responses["403"]["description"], (method, path)
 
 

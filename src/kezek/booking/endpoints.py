@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from kezek.booking import service
 from kezek.booking.errors import (
@@ -32,8 +33,8 @@ from kezek.booking.errors import (
 from kezek.booking.schemas import BookingIn, BookingOut, DriverIn, RescheduleIn, SubstituteIn
 from kezek.booking.views import booking_out
 from kezek.crossings.errors import CategoryNotServed, CrossingNotFound, OutsideHorizon
-from kezek.deps import CurrentUser, DbSession
-from kezek.errors import AppError, Busy, NotAuthenticated, error_responses
+from kezek.deps import DbSession, require_roles
+from kezek.errors import AppError, Busy, Forbidden, NotAuthenticated, error_responses
 from kezek.idempotency import (
     IdempotencyInProgress,
     IdempotencyKeyHeader,
@@ -43,11 +44,14 @@ from kezek.idempotency import (
 )
 from kezek.ledger.errors import MrpUnknown
 from kezek.models.booking import BookingStatus
+from kezek.models.party import Role, User
 
+# Staff roles do not book; who may book for which vehicle is decided in booking.authorization.
+Booker = Annotated[User, require_roles(Role.CARRIER, Role.DRIVER, Role.INTERMEDIARY)]
 router = APIRouter(prefix="/api/v1/bookings", tags=["bookings"])
 
 Fingerprint = Annotated[str, Depends(request_fingerprint)]
-COMMON = (NotAuthenticated, IdempotencyKeyReused, IdempotencyInProgress, Busy)
+COMMON = (NotAuthenticated, Forbidden, IdempotencyKeyReused, IdempotencyInProgress, Busy)
 SLOT_RULES = (
     CrossingNotFound,
     CrossingInactive,
@@ -96,7 +100,7 @@ def _footprint_as(action: str, **payload: Any):  # type: ignore[no-untyped-def]
 def create_booking(
     body: BookingIn,
     session: DbSession,
-    user: CurrentUser,
+    user: Booker,
     fingerprint: Fingerprint,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
@@ -124,11 +128,11 @@ def create_booking(
 @router.get(
     "",
     response_model=list[BookingOut],
-    responses=error_responses(NotAuthenticated, CrossingNotFound),
+    responses=error_responses(NotAuthenticated, Forbidden, CrossingNotFound),
 )
 def list_bookings(
     session: DbSession,
-    user: CurrentUser,
+    user: Booker,
     status_: Annotated[BookingStatus | None, Query(alias="status")] = None,
     crossing: str | None = None,
     from_: Annotated[date | None, Query(alias="from")] = None,
@@ -153,14 +157,14 @@ def list_bookings(
 @router.get(
     "/{booking_id}",
     response_model=BookingOut,
-    responses=error_responses(NotAuthenticated, BookingNotFound),
+    responses=error_responses(NotAuthenticated, Forbidden, BookingNotFound),
 )
-def get_booking(booking_id: int, session: DbSession, user: CurrentUser) -> BookingOut:
+def get_booking(booking_id: int, session: DbSession, user: Booker) -> BookingOut:
     return booking_out(session, service.get_booking(session, user=user, booking_id=booking_id))
 
 
 def _changed(
-    session: DbSession, user: CurrentUser, key: str | None, fingerprint: str, change: Any
+    session: Session, user: User, key: str | None, fingerprint: str, change: Any
 ) -> JSONResponse:
     return run_idempotent(
         session,
@@ -180,7 +184,7 @@ def _changed(
 def cancel_booking(
     booking_id: int,
     session: DbSession,
-    user: CurrentUser,
+    user: Booker,
     fingerprint: Fingerprint,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
@@ -206,7 +210,7 @@ def reschedule_booking(
     booking_id: int,
     body: RescheduleIn,
     session: DbSession,
-    user: CurrentUser,
+    user: Booker,
     fingerprint: Fingerprint,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
@@ -236,7 +240,7 @@ def add_driver(
     booking_id: int,
     body: DriverIn,
     session: DbSession,
-    user: CurrentUser,
+    user: Booker,
     fingerprint: Fingerprint,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
@@ -270,7 +274,7 @@ def substitute_vehicle(
     booking_id: int,
     body: SubstituteIn,
     session: DbSession,
-    user: CurrentUser,
+    user: Booker,
     fingerprint: Fingerprint,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
