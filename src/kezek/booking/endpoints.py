@@ -1,5 +1,7 @@
 """Bookings API: book, list, read, cancel, reschedule, add drivers, substitute the vehicle."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
 
@@ -68,19 +70,15 @@ SLOT_RULES = (
 ACTOR = (IdentityNotVerified, NotAuthorizedForVehicle)
 
 
-def _footprint_as(action: str, **payload: Any):  # type: ignore[no-untyped-def]
-    """Name the refused action in the trail (the handler records the refusal itself)."""
-
-    class _Tag:
-        def __enter__(self) -> None:
-            return None
-
-        def __exit__(self, _type, err, _tb) -> None:  # type: ignore[no-untyped-def]
-            if isinstance(err, AppError):
-                err.audit_action = action
-                err.audit_payload = {k: v for k, v in payload.items() if v is not None}
-
-    return _Tag()
+@contextmanager
+def _footprint_as(action: str, **payload: Any) -> Iterator[None]:
+    """Name the refused action and its object in the trail (the handler records the refusal)."""
+    try:
+        yield
+    except AppError as err:
+        err.audit_action = action
+        err.audit_payload = {k: v for k, v in payload.items() if v is not None}
+        raise
 
 
 @router.post(
