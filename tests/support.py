@@ -1,7 +1,9 @@
 """Small helpers shared by the API, footprint and CLI tests."""
 
+import os
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -139,3 +141,13 @@ class Cli:
             get_engine().dispose()
         get_engine.cache_clear()
         get_settings.cache_clear()
+
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    """The environment for a server the tests start as a subprocess: this checkout's src/ first
+    on the path, so a git worktree's server runs the worktree's code, not the installed copy."""
+    path = os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **overrides}

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import child_env
 
 from kezek.db import make_engine, new_session
 
@@ -91,12 +92,11 @@ def live_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -
     url = f"sqlite:///{workdir / 'kezek.db'}"
     _demo_database(url)
     port = _free_port()
-    env = {
-        **os.environ,
-        "KEZEK_DATABASE_URL": url,
-        "KEZEK_SECRET_KEY": "browser-test-secret-key-not-for-production",
-        "KEZEK_LOG_JSON": "false",
-    }
+    env = child_env(
+        KEZEK_DATABASE_URL=url,
+        KEZEK_SECRET_KEY="browser-test-secret-key-not-for-production",
+        KEZEK_LOG_JSON="false",
+    )
     log = workdir / "server.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
