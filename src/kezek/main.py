@@ -5,6 +5,7 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from kezek import __version__
+from kezek.api_docs import router as api_docs_router
 from kezek.booking.endpoints import router as booking_router
 from kezek.config import Settings, get_settings
 from kezek.crossings.endpoints import router as crossings_router
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version=__version__,
         description=API_DESCRIPTION,
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from local files by kezek.api_docs
         redoc_url=None,
     )
     app.state.settings = settings
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(crossings_router)
     app.include_router(booking_router)
     app.include_router(ops_router)
+    app.include_router(api_docs_router)
     install_web(app)
 
     app.add_middleware(
