@@ -195,3 +195,18 @@ def get_user(session: Session, *, login: str) -> User:
 def user_by_id(session: Session, user_id: int) -> User | None:
     user = session.get(User, user_id)
     return user if user and user.is_active else None
+
+
+def set_preferred_locale(session: Session, *, user: User, locale: str) -> None:
+    """Remember the language the user chose for the pages (applied again at their next login)."""
+    if user.locale == locale:
+        return
+    previous, user.locale = user.locale, locale
+    session.flush()
+    record(
+        session,
+        action="user.locale",
+        object_type="user",
+        object_id=user.id,
+        payload={"from": previous, "to": locale},
+    )

@@ -2,7 +2,8 @@
 
 The .po files are the only source; they are compiled at startup (no .mo files in the tree).
 A request's locale is, in order: the `kezek_lang` cookie (set by the `?lang=xx` switcher, see
-LanguageSwitchMiddleware), the browser's Accept-Language, the configured default.
+LanguageSwitchMiddleware), the browser's Accept-Language, the configured default. A signed-in
+user's choice is also saved on their account, and their next login sets the cookie from it.
 """
 
 from functools import cache
@@ -13,10 +14,17 @@ from urllib.parse import urlencode
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from kezek.audit.context import identify_actor
+from kezek.db import new_session
+from kezek.people.service import set_preferred_locale, user_by_id
+from kezek.web.auth import SESSION_USER
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LOCALES = ("kk", "ru", "en", "zh")
@@ -109,9 +117,29 @@ class LanguageSwitchMiddleware:
             params = QueryParams(scope.get("query_string", b""))
             chosen = params.get("lang")
             if chosen in LOCALES and not path.startswith(("/api/", "/static/")):
+                uid = scope.get("session", {}).get(SESSION_USER)
+                if isinstance(uid, int):
+                    await run_in_threadpool(_save_for_user, scope["app"].state.engine, uid, chosen)
                 await _remember(path, params, chosen)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _save_for_user(engine: Engine, user_id: int, locale: str) -> None:
+    """Keep a signed-in user's choice on their account, so it follows them to other devices."""
+    session = new_session(engine)
+    try:
+        user = user_by_id(session, user_id)
+        if user is not None and user.is_active:
+            identify_actor(user_id=user.id, login=user.login)
+            set_preferred_locale(session, user=user, locale=locale)
+            session.commit()
+    finally:
+        session.close()
+
+
+def remember_cookie(response: Response, locale: str) -> None:
+    response.set_cookie(COOKIE, locale, max_age=COOKIE_MAX_AGE, samesite="lax", httponly=True)
 
 
 def _remember(path: str, params: QueryParams, locale: str) -> RedirectResponse:
@@ -119,5 +147,5 @@ def _remember(path: str, params: QueryParams, locale: str) -> RedirectResponse:
     # Only a path of this same site ("//host" would leave it): never an open redirect.
     target = "/" + path.lstrip("/") + (f"?{urlencode(rest)}" if rest else "")
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, locale, max_age=COOKIE_MAX_AGE, samesite="lax", httponly=True)
+    remember_cookie(response, locale)
     return response

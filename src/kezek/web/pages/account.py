@@ -23,7 +23,7 @@ from kezek.web.auth import (
 )
 from kezek.web.csrf import csrf_protect
 from kezek.web.forms import FORM_LEVEL, FormData, blank_to_none, error_text, validation_errors
-from kezek.web.i18n import N_, locale_of, translate
+from kezek.web.i18n import LOCALES, N_, locale_of, remember_cookie, translate
 from kezek.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -70,7 +70,10 @@ def login(request: Request, session: DbSession, form: FormData) -> Response:
             request, login_name, target, message, err.status_code, err.headers or {}
         )
     start_session(request, user)
-    return _redirect(target)
+    response = _redirect(target)
+    if user.locale in LOCALES:  # the language they chose before, on any device
+        remember_cookie(response, user.locale)
+    return response
 
 
 def _login_refused(
@@ -159,6 +162,7 @@ def register(request: Request, session: DbSession, form: FormData) -> Response:
         refused(request, session, err)
         errors = {_field_of_refusal(err, form): error_text(locale, err)}
         return _register_form(request, form, errors, status_code=err.status_code)
+    service.set_preferred_locale(session, user=user, locale=locale)  # the language they used
     start_session(request, user)
     flash(request, N_("Welcome! Your account is created."))
     return _redirect("/me")
