@@ -203,3 +203,23 @@ def auth(client: TestClient):  # type: ignore[no-untyped-def]
         return cache[login]
 
     return headers
+
+
+REDIS_URL = os.environ.get("KEZEK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A reachable Redis for the tests that need one; skipped loudly when none answers, unless
+    KEZEK_REQUIRE_REDIS is set (CI sets it), in which case they fail."""
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as err:  # noqa: BLE001 - missing client or no server: "not reachable"
+        message = f"Redis at {REDIS_URL} is not reachable ({type(err).__name__}: {err}): SKIPPED"
+        if os.environ.get("KEZEK_REQUIRE_REDIS"):
+            pytest.fail(message.replace("SKIPPED", "required (KEZEK_REQUIRE_REDIS is set)"))
+        warnings.warn(message, stacklevel=1)
+        pytest.skip(message)
+    return REDIS_URL

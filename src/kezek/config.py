@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     login_window_seconds: int = 900
     # "memory://" for one process; "redis://127.0.0.1:6379/0" when several workers share limits.
     rate_limit_storage: str = "memory://"
+    # Prefix of the throttling keys, so several deployments can share one Redis.
+    rate_limit_namespace: str = "kezek"
     log_json: bool = True
     cookie_secure: bool = False
 
