@@ -2,6 +2,7 @@
 """Set up and run Kezek from a fresh clone with nothing but Python 3.11+.
 
     python3 dev.py demo   # virtualenv + install + demo data on SQLite + serve on 127.0.0.1:8000
+    python3 dev.py demo --port 8080   # the same on another port
     python3 dev.py test   # virtualenv + install with test extras + the whole test suite
 
 Extra arguments after `test` go to pytest; after `demo`, to `kezek serve`.
@@ -35,17 +36,31 @@ def ensure_venv(extras: str) -> None:
     marker.touch()
 
 
-def run(args: list[str]) -> int:
-    return subprocess.run(args, cwd=ROOT).returncode
+def run(args: list[str], env: dict[str, str] | None = None) -> int:
+    return subprocess.run(args, cwd=ROOT, env=env).returncode
+
+
+def serve_env(extra: list[str]) -> dict[str, str]:
+    """The environment with `--host`/`--port` of the serve arguments as KEZEK_HOST/KEZEK_PORT,
+    so the URL the demo prints is the one it serves."""
+    env = dict(os.environ)
+    for flag, variable in (("--host", "KEZEK_HOST"), ("--port", "KEZEK_PORT")):
+        for i, arg in enumerate(extra):
+            if arg == flag and i + 1 < len(extra):
+                env[variable] = extra[i + 1]
+            elif arg.startswith(flag + "="):
+                env[variable] = arg.split("=", 1)[1]
+    return env
 
 
 def demo(extra: list[str]) -> int:
     ensure_venv("")
     kezek = str(BIN / "kezek")
-    if code := run([kezek, "demo"]):
+    env = serve_env(extra)
+    if code := run([kezek, "demo"], env):
         return code
     print("serving; stop with Ctrl+C", flush=True)
-    return run([kezek, "serve", *extra])
+    return run([kezek, "serve", *extra], env)
 
 
 def test(extra: list[str]) -> int:

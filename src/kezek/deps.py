@@ -13,7 +13,7 @@ from kezek.db import new_session
 from kezek.errors import Forbidden, NotAuthenticated
 from kezek.models.party import Role, User
 from kezek.people.service import user_by_id
-from kezek.people.tokens import user_id_from_token
+from kezek.people.tokens import EXPIRED, read_token
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -43,16 +43,25 @@ DbSession = Annotated[Session, Depends(get_db, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 
 
+GET_TOKEN = "get one from POST /api/v1/auth/token and send it as `Authorization: Bearer <token>`."
+NO_TOKEN = f"This needs a bearer token: {GET_TOKEN}"
+TOKEN_EXPIRED = f"The bearer token has expired: {GET_TOKEN}"
+TOKEN_INVALID = f"The bearer token is not valid (damaged, or signed by another server): {GET_TOKEN}"
+ACCOUNT_GONE = "The account of this bearer token is disabled or no longer exists."
+
+
 def current_api_user(
     session: DbSession, settings: AppSettings, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> User:
     """The user of the bearer token (the API never reads the page session cookie)."""
     if not token:
-        raise NotAuthenticated()
-    user_id = user_id_from_token(token, secret=settings.resolved_secret_key())
-    user = user_by_id(session, user_id) if user_id is not None else None
+        raise NotAuthenticated(NO_TOKEN)
+    user_id, problem = read_token(token, secret=settings.resolved_secret_key())
+    if user_id is None:
+        raise NotAuthenticated(TOKEN_EXPIRED if problem == EXPIRED else TOKEN_INVALID)
+    user = user_by_id(session, user_id)
     if user is None:
-        raise NotAuthenticated("The token is invalid or expired, or the account is disabled.")
+        raise NotAuthenticated(ACCOUNT_GONE)
     identify_actor(user_id=user.id, login=user.login)
     return user
 

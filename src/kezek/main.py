@@ -12,6 +12,7 @@ from kezek.crossings.endpoints import router as crossings_router
 from kezek.db import make_engine
 from kezek.handlers import install_handlers
 from kezek.observability import RequestContextMiddleware, configure_logging
+from kezek.openapi import install_openapi
 from kezek.ops import router as ops_router
 from kezek.people.endpoints import router as people_router
 from kezek.people.throttle import LoginThrottle
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(ops_router)
     app.include_router(api_docs_router)
     install_web(app)
+    install_openapi(app)
 
     app.add_middleware(
         SessionMiddleware,
