@@ -8,7 +8,7 @@ import re
 
 VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 # ISO 3779 transliteration of letters to numbers (I, O and Q never occur).
-_VALUES = {
+TRANSLITERATION = {
     **{str(d): d for d in range(10)},
     **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
     **dict(zip("JKLMN", range(1, 6), strict=True)),
@@ -34,7 +34,7 @@ def normalize_vin(value: str) -> str:
 
 def check_digit(vin: str) -> str:
     """The check digit of a 17-character VIN (position 9 is ignored by its weight 0)."""
-    total = sum(_VALUES[char] * weight for char, weight in zip(vin, _WEIGHTS, strict=True))
+    total = sum(TRANSLITERATION[char] * weight for char, weight in zip(vin, _WEIGHTS, strict=True))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 
