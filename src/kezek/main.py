@@ -11,11 +11,13 @@ from kezek.config import Settings, get_settings
 from kezek.crossings.endpoints import router as crossings_router
 from kezek.db import make_engine
 from kezek.handlers import install_handlers
+from kezek.ledger.endpoints import router as ledger_router
 from kezek.observability import RequestContextMiddleware, configure_logging
 from kezek.openapi import install_openapi
 from kezek.ops import router as ops_router
 from kezek.people.endpoints import router as people_router
 from kezek.people.throttle import LoginThrottle
+from kezek.vehicles.endpoints import router as vehicles_router
 from kezek.web import install_web
 
 API_DESCRIPTION = """
@@ -47,6 +49,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(crossings_router)
     app.include_router(booking_router)
     app.include_router(ops_router)
+    app.include_router(vehicles_router)
+    app.include_router(ledger_router)
     app.include_router(api_docs_router)
     install_web(app)
     install_openapi(app)

@@ -13,6 +13,7 @@ PUBLIC = {("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/register")}
 PUBLIC_PREFIXES = {("GET", "/api/v1/crossings")}
 # Any logged-in user, whatever the role.
 ANY_SIGNED_IN = {("GET", "/api/v1/me"), ("POST", "/api/v1/me/companies")}
+ANY_SIGNED_IN |= {("GET", "/api/v1/accounts/me"), ("GET", "/api/v1/accounts/me/statement")}
 ADMIN_ONLY_PATTERNS = [
     r"^/api/v1/admin/",
     r"^(PATCH|PUT|POST|DELETE) /api/v1/crossings",
@@ -20,6 +21,13 @@ ADMIN_ONLY_PATTERNS = [
 # Operations open to some roles only: path pattern -> the roles let through.
 ROLE_ONLY = {
     r"^/api/v1/bookings": {"carrier", "driver", "intermediary"},
+}
+# Patterns on "METHOD path", for paths whose methods are open to different roles.
+ROLE_ONLY |= {
+    r"^GET /api/v1/vehicles": {"carrier", "driver", "intermediary"},
+    r"^POST /api/v1/vehicles": {"carrier", "admin"},
+    r"^GET /api/v1/accounts$": {"operator", "admin"},
+    r"^POST /api/v1/accounts/\{account_id\}/top-ups$": {"operator", "admin"},
 }
 PATH_VALUES = {
     "code": "DOSTYK",
@@ -53,7 +61,14 @@ def is_admin_only(method: str, path: str) -> bool:
 
 
 def roles_of(method: str, path: str) -> set[str] | None:
-    return next((roles for p, roles in ROLE_ONLY.items() if re.search(p, path)), None)
+    return next(
+        (
+            roles
+            for p, roles in ROLE_ONLY.items()
+            if re.search(p, path) or re.search(p, f"{method} {path}")
+        ),
+        None,
+    )
 
 
 def concrete(path: str) -> str:

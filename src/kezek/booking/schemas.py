@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from kezek.models.booking import Priority
 from kezek.models.crossing import DirectionKind
+from kezek.vehicles.plates import PLATE_RE, normalize_plate
 
 
 class CargoCategory(enum.StrEnum):
@@ -37,11 +38,6 @@ OUT_OF_TURN_CARGO = frozenset(
 )
 
 IIN_RE = re.compile(r"^\d{12}$")
-PLATE_RE = re.compile(r"^[A-Z0-9]{2,12}$")
-
-
-def normalize_plate(value: str) -> str:
-    return re.sub(r"[\s\-]", "", value).upper()
 
 
 class DriverIn(BaseModel):

@@ -74,6 +74,33 @@ def post(
     """Move `amount` tiyn for one business event, once: a second call with the same event_key
     returns the entry already made instead of posting again (the unique key decides, so this
     holds across retries and concurrent workers alike)."""
+    entry, _ = post_once(
+        session,
+        event_key=event_key,
+        kind=kind,
+        debit_account_id=debit_account_id,
+        credit_account_id=credit_account_id,
+        amount=amount,
+        booking_id=booking_id,
+        memo=memo,
+        created_by=created_by,
+    )
+    return entry
+
+
+def post_once(
+    session: Session,
+    *,
+    event_key: str,
+    kind: str,
+    debit_account_id: int,
+    credit_account_id: int,
+    amount: int,
+    booking_id: int | None = None,
+    memo: str = "",
+    created_by: int | None = None,
+) -> tuple[LedgerEntry, bool]:
+    """As post(), also saying whether this call made the entry (False: it existed already)."""
     values = {
         "event_key": event_key,
         "kind": kind,
@@ -89,9 +116,12 @@ def post(
         insert(LedgerEntry)
         .values(**values, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["event_key"])
+        .returning(LedgerEntry.id)
     )
-    session.execute(statement)
-    return session.scalars(select(LedgerEntry).where(LedgerEntry.event_key == event_key)).one()
+    # On a conflict nothing is inserted and RETURNING yields no row.
+    made = session.execute(statement).scalar() is not None
+    entry = session.scalars(select(LedgerEntry).where(LedgerEntry.event_key == event_key)).one()
+    return entry, made
 
 
 def entries_of(

@@ -1,0 +1,1 @@
+"""Vehicles: registering trucks, cars and buses to an owner, and listing a fleet."""

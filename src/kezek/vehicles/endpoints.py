@@ -1,0 +1,99 @@
+"""Vehicles API: list my fleet, register a vehicle."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from fastapi.responses import JSONResponse
+
+from kezek.deps import DbSession, require_roles
+from kezek.errors import AppError, Busy, Forbidden, NotAuthenticated, error_responses
+from kezek.idempotency import (
+    IdempotencyInProgress,
+    IdempotencyKeyHeader,
+    IdempotencyKeyReused,
+    request_fingerprint,
+    run_idempotent,
+)
+from kezek.models.party import Role, User
+from kezek.models.vehicle import Vehicle
+from kezek.vehicles import service
+from kezek.vehicles.errors import (
+    CountryInvalid,
+    NotYourCompany,
+    PlateInvalid,
+    VinCheckDigit,
+    VinInvalid,
+    VinTaken,
+)
+from kezek.vehicles.schemas import VehicleIn, VehicleOut
+
+router = APIRouter(prefix="/api/v1/vehicles", tags=["vehicles"])
+
+FleetReader = Annotated[User, require_roles(Role.CARRIER, Role.DRIVER, Role.INTERMEDIARY)]
+# Carriers register their fleet; admins may register for themselves or their companies too.
+Registrar = Annotated[User, require_roles(Role.CARRIER, Role.ADMIN)]
+Fingerprint = Annotated[str, Depends(request_fingerprint)]
+
+
+def vehicle_out(vehicle: Vehicle) -> VehicleOut:
+    return VehicleOut(
+        id=vehicle.id,
+        plate=vehicle.plate,
+        vin=vehicle.vin,
+        category=vehicle.category,
+        country=vehicle.country,
+        make=vehicle.make,
+        owner_id=vehicle.owner_id,
+        owner_name=vehicle.owner.full_name,
+        is_active=vehicle.is_active,
+        created_at=vehicle.created_at,
+    )
+
+
+@router.get(
+    "", response_model=list[VehicleOut], responses=error_responses(NotAuthenticated, Forbidden)
+)
+def list_vehicles(session: DbSession, user: FleetReader) -> list[VehicleOut]:
+    """The vehicles of the parties I act for: myself and the companies I represent."""
+    return [vehicle_out(v) for v in service.vehicles_of(session, user=user)]
+
+
+@router.post(
+    "",
+    response_model=VehicleOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(
+        NotAuthenticated,
+        Forbidden,
+        NotYourCompany,
+        VinInvalid,
+        VinCheckDigit,
+        PlateInvalid,
+        CountryInvalid,
+        VinTaken,
+        IdempotencyKeyReused,
+        IdempotencyInProgress,
+        Busy,
+    ),
+)
+def register_vehicle(
+    body: VehicleIn,
+    session: DbSession,
+    user: Registrar,
+    fingerprint: Fingerprint,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """Register a vehicle to me, or to a company I represent (`owner_company_id`)."""
+    try:
+        return run_idempotent(
+            session,
+            user_id=user.id,
+            key=idempotency_key,
+            fingerprint=fingerprint,
+            status_code=201,
+            action=lambda: vehicle_out(service.register_vehicle(session, user=user, data=body)),
+        )
+    except AppError as err:
+        err.audit_action = "vehicle.register"
+        err.audit_payload = {"vin": body.vin, "plate": body.plate}
+        raise

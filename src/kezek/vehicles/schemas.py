@@ -1,0 +1,40 @@
+"""Vehicle requests and answers. Plate and VIN rules live in plates.py and vin.py, so their
+refusals carry their own codes (plate_invalid, vin_invalid, vin_check_digit)."""
+
+import enum
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class VehicleCategory(enum.StrEnum):
+    TRUCK = "truck"
+    CAR = "car"
+    BUS = "bus"
+
+
+class VehicleIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    plate: Annotated[str, Field(min_length=1, max_length=20)]
+    vin: Annotated[str, Field(min_length=1, max_length=25)]
+    category: VehicleCategory
+    country: Annotated[str, Field(min_length=1, max_length=3)]
+    make: Annotated[str, Field(max_length=60)] = ""
+    owner_company_id: int | None = None
+
+
+class VehicleOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    plate: str
+    vin: str
+    category: str
+    country: str
+    make: str
+    owner_id: int
+    owner_name: str
+    is_active: bool
+    created_at: datetime
