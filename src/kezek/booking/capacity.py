@@ -6,7 +6,7 @@ claims of the last place cannot both succeed, whatever the isolation level; a re
 writes nothing. The check constraint on the table backs it up.
 """
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -35,7 +35,7 @@ def looks_full(session: Session, key: SlotKey) -> bool:
     ).first()
     if row is None:
         return key.capacity <= 0
-    return row.taken >= row.capacity
+    return row.taken >= key.capacity  # the rules of now, whatever the counter was made with
 
 
 def claim(session: Session, key: SlotKey) -> bool:
@@ -64,19 +64,32 @@ def release(session: Session, key: SlotKey) -> None:
 
 
 def _ensure_counter(session: Session, key: SlotKey) -> None:
-    """Counters are made on first use, with the capacity the rules give that hour."""
+    """Counters are made on first use, with the capacity the rules give that hour now.
+
+    The rules can change after the first booking of an hour (a lane opens or closes), so an
+    existing counter takes the current capacity, never below the places already taken: the
+    check constraint holds, and a lowered hour refuses claims until it is under its capacity
+    again (moving the excess is the capacity-drop job's work).
+    """
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(SlotCounter).values(
+        direction_id=key.direction_id,
+        day=key.day,
+        hour=key.hour,
+        pool=key.pool,
+        capacity=key.capacity,
+        taken=0,
+    )
+    current = case(
+        (statement.excluded.capacity > SlotCounter.taken, statement.excluded.capacity),
+        else_=SlotCounter.taken,
+    )
     session.execute(
-        insert(SlotCounter)
-        .values(
-            direction_id=key.direction_id,
-            day=key.day,
-            hour=key.hour,
-            pool=key.pool,
-            capacity=key.capacity,
-            taken=0,
+        statement.on_conflict_do_update(
+            index_elements=["direction_id", "day", "hour", "pool"],
+            set_={"capacity": current},
+            where=SlotCounter.capacity != statement.excluded.capacity,
         )
-        .on_conflict_do_nothing(index_elements=["direction_id", "day", "hour", "pool"])
     )
 
 

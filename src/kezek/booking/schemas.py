@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from kezek.models.booking import Priority
 from kezek.models.crossing import DirectionKind
+from kezek.people.national_id import iin_problem
 from kezek.vehicles.plates import PLATE_RE, normalize_plate
 
 
@@ -57,6 +58,10 @@ class DriverIn(BaseModel):
             raise ValueError("give either an IIN or a passport number with its country")
         if self.passport_number and not self.passport_country:
             raise ValueError("a passport number needs its country")
+        # A mistyped IIN names nobody (or someone else) at the border: refused here.
+        problem = iin_problem(self.iin) if self.iin else None
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property
@@ -79,6 +84,14 @@ class BookingIn(BaseModel):
     drivers: Annotated[list[DriverIn], Field(max_length=3)] = []
     priority: Priority = Priority.NORMAL
     cargo_declaration: Annotated[str | None, Field(min_length=3, max_length=100)] = None
+
+    @field_validator("drivers")
+    @classmethod
+    def _distinct_drivers(cls, value: list[DriverIn]) -> list[DriverIn]:
+        ids = [d.national_id for d in value]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a driver is named twice")
+        return value
 
     @field_validator("trailer_plate")
     @classmethod

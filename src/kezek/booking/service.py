@@ -22,6 +22,7 @@ from kezek.booking.authorization import (
     authorize_vehicle,
 )
 from kezek.booking.errors import (
+    BookingClosed,
     BookingNotActive,
     BookingNotFound,
     CargoDeclarationRequired,
@@ -180,6 +181,7 @@ def reschedule_booking(
     booking = _mine(session, user=user, booking_id=booking_id, lock=True)
     authorize_vehicle(session, user=user, vehicle=booking.vehicle, action=VehicleAction.BOOK)
     _require_active(booking)
+    _refuse_if_started(booking, now)
     if (data.date, data.hour) == (booking.day, booking.hour):
         raise SameSlot(f"Booking {booking.reference} is already at {data.date} {data.hour:02d}:00.")
     crossing, direction = booking.crossing, booking.direction
@@ -382,6 +384,17 @@ def _require_active(booking: Booking) -> None:
     if booking.status != BookingStatus.ACTIVE:
         raise BookingNotActive(
             f"Booking {booking.reference} is {booking.status.replace('_', '-')}."
+        )
+
+
+def _refuse_if_started(booking: Booking, now: datetime) -> None:
+    """A booking moves only while its own slot could still be booked: once the lead time before
+    it has begun, moving it would turn a no-show into a paid postponement."""
+    closes_at = booking.slot_start - timedelta(minutes=booking.crossing.booking_lead_minutes)
+    if now > closes_at:
+        raise BookingClosed(
+            f"Booking {booking.reference} starts at {booking.day} {booking.hour:02d}:00; "
+            "it can no longer be moved."
         )
 
 
