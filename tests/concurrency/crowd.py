@@ -123,13 +123,15 @@ def small_slot(engine: Engine, *, capacity: int, crossing: str = "NUR_ZHOLY") ->
         session.close()
 
 
-def booking_json(vehicle_id: int, *, crossing: str = "NUR_ZHOLY", day: date | None = None) -> dict:
+def booking_json(
+    vehicle_id: int, *, crossing: str = "NUR_ZHOLY", day: date | None = None, hour: int = SLOT_HOUR
+) -> dict:
     return {
         "vehicle_id": vehicle_id,
         "crossing": crossing,
         "direction": "exit",
         "date": (day or future_day(SLOT_DAY_OFFSET)).isoformat(),
-        "hour": SLOT_HOUR,
+        "hour": hour,
         "cargo_category": "general",
     }
 
