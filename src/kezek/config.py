@@ -30,6 +30,20 @@ class Settings(BaseSettings):
     # Prefix of the throttling keys, so several deployments can share one Redis.
     rate_limit_namespace: str = "kezek"
     log_json: bool = True
+    # Concurrency: how long anything waits before answering a retryable 409 busy instead.
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+    db_pool_timeout_seconds: float = 10
+    db_lock_timeout_ms: int = Field(
+        default=5000, description="PostgreSQL lock_timeout: a row lock waited for longer is busy"
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=10000, description="How long a SQLite writer waits for the write lock"
+    )
+    max_concurrent_requests: int = Field(
+        default=30, description="Requests inside the app at once; keep it <= the pool's size"
+    )
+    admission_wait_seconds: float = 10
     cookie_secure: bool = False
 
     def resolved_secret_key(self) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from kezek.config import VAR_DIR, get_settings
+from kezek.config import VAR_DIR, Settings, get_settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -52,18 +52,34 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL, foreign keys and writer transactions that start IMMEDIATE."""
+def make_engine(url: str, *, settings: Settings | None = None) -> Engine:
+    """An engine; SQLite gets WAL, foreign keys and writer transactions that start IMMEDIATE.
+
+    Every wait is bounded (pool, row locks, SQLite's write lock) so that contention ends in a
+    retryable 409 busy (see kezek.handlers), never in a request that hangs.
+    """
+    settings = settings or get_settings()
+    pool = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout_seconds,
+    }
     if url.startswith("sqlite"):
         if url.startswith(f"sqlite:///{VAR_DIR}/"):
             VAR_DIR.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        _configure_sqlite(engine)
+        busy_seconds = settings.sqlite_busy_timeout_ms / 1000
+        connect_args = {"timeout": busy_seconds, "check_same_thread": False}
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        engine = create_engine(url, connect_args=connect_args, **({} if in_memory else pool))
+        _configure_sqlite(engine, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # lock_timeout for the whole connection: set once at connect, so it costs no round trip
+    # per transaction; a booking waits at most this long on a row lock, then is told "busy".
+    options = {"options": f"-c lock_timeout={settings.db_lock_timeout_ms}"}
+    return create_engine(url, pool_pre_ping=True, connect_args=options, **pool)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not pysqlite, decide when a transaction begins (see _on_begin).
@@ -71,7 +87,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.close()
 
     @event.listens_for(engine, "begin")

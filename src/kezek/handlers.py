@@ -11,6 +11,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kezek.audit.service import record_refusal
@@ -34,6 +36,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, _integrity_error)  # type: ignore[arg-type]
     app.add_exception_handler(OperationalError, _operational_error)  # type: ignore[arg-type]
+    app.add_exception_handler(PoolTimeout, _pool_timeout)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
 
 
@@ -57,10 +60,13 @@ def _should_record(request: Request, err: AppError) -> bool:
     return request.method not in {"GET", "HEAD", "OPTIONS"} or err.status_code in (401, 403)
 
 
-def _record(request: Request, err: AppError, extra: dict[str, Any] | None = None) -> None:
+async def _record(request: Request, err: AppError, extra: dict[str, Any] | None = None) -> None:
+    """Write the refusal in a worker thread: run on the event loop, its wait for a connection or
+    for SQLite's write lock would stall every other request, including the ones holding them."""
     route = getattr(request.scope.get("route"), "path", request.url.path)
     try:
-        record_refusal(
+        await run_in_threadpool(
+            record_refusal,
             request.app.state.engine,
             action=err.audit_action or f"{request.method} {route}",
             reason=err.code,
@@ -72,7 +78,7 @@ def _record(request: Request, err: AppError, extra: dict[str, Any] | None = None
 
 async def _app_error(request: Request, err: AppError) -> Response:
     if _should_record(request, err):
-        _record(request, err)
+        await _record(request, err)
     return render_error(request, err)
 
 
@@ -88,7 +94,7 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     summary = "; ".join(f"{'.'.join(f['loc'][1:]) or f['loc'][0]}: {f['msg']}" for f in fields[:5])
     err = ValidationFailed(f"Some fields are missing or invalid: {summary}")
     if _should_record(request, err):
-        _record(request, err, {"fields": [".".join(f["loc"]) for f in fields]})
+        await _record(request, err, {"fields": [".".join(f["loc"]) for f in fields]})
     if _wants_html(request):
         return render_error(request, err)
     return JSONResponse({**err.body(), "fields": fields}, status_code=422)
@@ -124,6 +130,12 @@ async def _operational_error(request: Request, exc: OperationalError) -> Respons
     if "locked" in text or "lock" in text or "deadlock" in text or "could not serialize" in text:
         return await _app_error(request, Busy(headers={"Retry-After": "1"}))
     return await _unexpected(request, exc)
+
+
+async def _pool_timeout(request: Request, exc: PoolTimeout) -> Response:
+    # Every connection is in use for longer than the pool waits: overload, not a bug.
+    log.warning("connection pool exhausted", error=str(exc))
+    return await _app_error(request, Busy(headers={"Retry-After": "1"}))
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

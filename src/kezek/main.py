@@ -5,6 +5,7 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from kezek import __version__
+from kezek.admission import AdmissionLimit
 from kezek.api_docs import router as api_docs_router
 from kezek.booking.endpoints import router as booking_router
 from kezek.config import Settings, get_settings
@@ -41,7 +42,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.engine = engine or make_engine(settings.database_url, settings=settings)
     app.state.throttle = LoginThrottle(settings)
 
     install_handlers(app)
@@ -64,4 +65,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         max_age=12 * 3600,
     )
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(
+        AdmissionLimit,
+        max_concurrent=settings.max_concurrent_requests,
+        wait_seconds=settings.admission_wait_seconds,
+    )
     return app

@@ -6,6 +6,8 @@ claims of the last place cannot both succeed, whatever the isolation level; a re
 writes nothing. The check constraint on the table backs it up.
 """
 
+from collections.abc import Callable
+
 from sqlalchemy import case, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -16,6 +18,15 @@ from kezek.models.booking import SlotCounter
 
 # Switched off only by the test that shows the race this design prevents.
 ATOMIC_CLAIM = True
+
+
+def _no_pause() -> None:
+    pass
+
+
+# Called just before a claim writes; tests set it to a barrier so that every claim has read
+# before any writes, which makes the race of a check-then-write claim certain, not a matter of luck.
+pause_before_write: Callable[[], None] = _no_pause
 
 
 def _where(key: SlotKey):  # type: ignore[no-untyped-def]
@@ -43,6 +54,7 @@ def claim(session: Session, key: SlotKey) -> bool:
     _ensure_counter(session, key)
     if not ATOMIC_CLAIM:
         return _claim_racy(session, key)
+    pause_before_write()
     claimed = session.execute(
         update(SlotCounter)
         .where(*_where(key), SlotCounter.taken < SlotCounter.capacity)
@@ -100,6 +112,7 @@ def _claim_racy(session: Session, key: SlotKey) -> bool:
     ).one()
     if row.taken >= row.capacity:
         return False
+    pause_before_write()
     session.execute(
         update(SlotCounter)
         .where(SlotCounter.id == row.id)

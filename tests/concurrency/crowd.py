@@ -1,0 +1,282 @@
+"""Crowds of verified carriers and a running server to throw them at.
+
+The crowd is written straight into the database before the server starts: each carrier is a
+verified person with a login, one vehicle of its own and money on its account, so every request
+of a rush is refused only by the rule under test (capacity, one booking per VIN), never by the
+owner's funds or identity.
+"""
+
+import asyncio
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from booking_support import future_day, vin_for
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from support import child_env
+
+from kezek import demo
+from kezek.booking.slots import SlotKey, resolve_slot
+from kezek.crossings.service import direction_of, get_crossing
+from kezek.db import new_session
+from kezek.ledger.service import owner_account, post, system_account
+from kezek.models.booking import Booking, BookingStatus, Priority, SlotCounter
+from kezek.models.ledger import EntryKind, LedgerEntry, SystemAccount
+from kezek.models.vehicle import Vehicle
+from kezek.people.tokens import issue_token
+
+SERVER_SECRET = "concurrency-test-secret-not-for-production"
+SLOT_DAY_OFFSET = 2
+SLOT_HOUR = 10
+
+
+@dataclass(frozen=True)
+class Carrier:
+    user_id: int
+    person_id: int
+    vehicle_id: int
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def make_crowd(engine: Engine, count: int, *, kzt_each: int = 50_000) -> list[Carrier]:
+    """`count` verified carriers, each with one truck and `kzt_each` on its account."""
+    session = new_session(engine)
+    try:
+        logins = demo.load_carriers(session, count=count, password="crowd-password-2026")
+        top_ups = system_account(session, SystemAccount.TOP_UPS)
+        crowd = []
+        for n, login in enumerate(logins, start=1):
+            vehicle = Vehicle(
+                owner_id=login.person_id,
+                plate=f"{n:03d}CRW02",
+                vin=vin_for(50_000 + n),
+                category="truck",
+                country="KZ",
+            )
+            session.add(vehicle)
+            session.flush()
+            post(
+                session,
+                event_key=f"crowd-top-up:{login.person_id}",
+                kind=EntryKind.TOP_UP,
+                debit_account_id=top_ups.id,
+                credit_account_id=owner_account(session, party_id=login.person_id).id,
+                amount=kzt_each * 100,
+            )
+            crowd.append(
+                Carrier(
+                    user_id=login.user_id,
+                    person_id=login.person_id,
+                    vehicle_id=vehicle.id,
+                    token=issue_token(user_id=login.user_id, secret=SERVER_SECRET, minutes=30),
+                )
+            )
+        session.commit()
+        return crowd
+    finally:
+        session.close()
+
+
+def small_slot(engine: Engine, *, capacity: int, crossing: str = "NUR_ZHOLY") -> SlotKey:
+    """The counter of the rush's slot, made with a small capacity (the hour would have more)."""
+    session = new_session(engine)
+    try:
+        xing = get_crossing(session, code=crossing)
+        slot = resolve_slot(
+            crossing=xing,
+            direction=direction_of(xing, "exit"),
+            day=future_day(SLOT_DAY_OFFSET),
+            hour=SLOT_HOUR,
+            category="truck",
+            priority=Priority.NORMAL,
+            now=datetime.now(UTC),
+        )
+        c = slot.counter
+        key = SlotKey(c.direction_id, c.day, c.hour, c.pool, capacity)
+        session.add(
+            SlotCounter(
+                direction_id=key.direction_id,
+                day=key.day,
+                hour=key.hour,
+                pool=key.pool,
+                capacity=capacity,
+                taken=0,
+            )
+        )
+        session.commit()
+        return key
+    finally:
+        session.close()
+
+
+def booking_json(
+    vehicle_id: int, *, crossing: str = "NUR_ZHOLY", day: date | None = None, hour: int = SLOT_HOUR
+) -> dict:
+    return {
+        "vehicle_id": vehicle_id,
+        "crossing": crossing,
+        "direction": "exit",
+        "date": (day or future_day(SLOT_DAY_OFFSET)).isoformat(),
+        "hour": hour,
+        "cargo_category": "general",
+    }
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+async def _rush(base_url: str, calls: list[tuple[dict, dict[str, str]]], timeout: float):
+    limits = httpx.Limits(max_connections=len(calls), max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=base_url, timeout=timeout, limits=limits) as client:
+        start = asyncio.Event()
+
+        async def one(body: dict, headers: dict[str, str]) -> Answer:
+            await start.wait()
+            r = await client.post("/api/v1/bookings", json=body, headers=headers)
+            return Answer(r.status_code, r.json(), dict(r.headers))
+
+        tasks = [asyncio.create_task(one(body, headers)) for body, headers in calls]
+        await asyncio.sleep(0.05)  # every task is parked at the start line
+        start.set()
+        return await asyncio.gather(*tasks)
+
+
+def rush(base_url: str, calls: list[tuple[dict, dict[str, str]]], *, timeout: float = 60) -> list:
+    """POST all booking `calls` at once; an httpx timeout fails the test (it propagates)."""
+    return asyncio.run(_rush(base_url, calls, timeout))
+
+
+# --- the server -----------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer /healthz in 30 s:\n{log.read_text()[-3000:]}")
+
+
+@contextmanager
+def running_server(engine: Engine, workdir: Path, **settings: str) -> Iterator[str]:
+    """uvicorn on a free local port serving `engine`'s database; yields the base URL."""
+    port = _free_port()
+    env = child_env(
+        KEZEK_DATABASE_URL=engine.url.render_as_string(hide_password=False),
+        KEZEK_SECRET_KEY=SERVER_SECRET,
+        KEZEK_LOG_JSON="false",
+        **{f"KEZEK_{k.upper()}": v for k, v in settings.items()},
+    )
+    log = workdir / f"server-{port}.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "kezek.asgi:app", "--host", "127.0.0.1"]
+            + ["--port", str(port), "--log-level", "warning", "--backlog", "1024"],
+            env=env,
+            cwd=workdir,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base_url, server, log)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+# --- what the database holds afterwards -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotState:
+    taken: int
+    active_bookings: int
+    fee_postings: int
+    fee_postings_per_booking: set[int]
+
+
+def slot_state(engine: Engine, key: SlotKey) -> SlotState:
+    session = new_session(engine, readonly=True)
+    try:
+        taken = session.scalar(
+            select(SlotCounter.taken).where(
+                SlotCounter.direction_id == key.direction_id,
+                SlotCounter.day == key.day,
+                SlotCounter.hour == key.hour,
+                SlotCounter.pool == key.pool,
+            )
+        )
+        booking_ids = session.scalars(
+            select(Booking.id).where(
+                Booking.direction_id == key.direction_id,
+                Booking.day == key.day,
+                Booking.hour == key.hour,
+                Booking.status == BookingStatus.ACTIVE,
+            )
+        ).all()
+        fees = session.execute(
+            select(LedgerEntry.booking_id, func.count())
+            .where(LedgerEntry.kind == EntryKind.BOOKING_FEE)
+            .group_by(LedgerEntry.booking_id)
+        ).all()
+        return SlotState(
+            taken=taken or 0,
+            active_bookings=len(booking_ids),
+            fee_postings=sum(n for _, n in fees),
+            fee_postings_per_booking={n for _, n in fees},
+        )
+    finally:
+        session.close()
+
+
+def ledger_sums_to_zero(engine: Engine) -> bool:
+    """Every entry debits one account and credits another by the same amount: the balances of
+    all accounts sum to zero by construction; what can break is a one-sided or negative entry."""
+    session = new_session(engine, readonly=True)
+    try:
+        bad = session.scalar(
+            select(func.count())
+            .select_from(LedgerEntry)
+            .where(
+                (LedgerEntry.amount <= 0)
+                | (LedgerEntry.debit_account_id == LedgerEntry.credit_account_id)
+            )
+        )
+        return bad == 0
+    finally:
+        session.close()
