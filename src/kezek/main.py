@@ -6,10 +6,12 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from kezek import __version__
 from kezek.booking.endpoints import router as booking_router
+from kezek.checkpoint.endpoints import router as checkpoint_router
 from kezek.config import Settings, get_settings
 from kezek.crossings.endpoints import router as crossings_router
 from kezek.db import make_engine
 from kezek.handlers import install_handlers
+from kezek.notifications.endpoints import router as notifications_router
 from kezek.observability import RequestContextMiddleware, configure_logging
 from kezek.ops import router as ops_router
 from kezek.people.endpoints import router as people_router
@@ -45,6 +47,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(crossings_router)
     app.include_router(booking_router)
     app.include_router(ops_router)
+    app.include_router(checkpoint_router)
+    app.include_router(notifications_router)
     install_web(app)
 
     app.add_middleware(

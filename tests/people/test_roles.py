@@ -13,6 +13,7 @@ PUBLIC = {("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/register")}
 PUBLIC_PREFIXES = {("GET", "/api/v1/crossings")}
 # Any logged-in user, whatever the role.
 ANY_SIGNED_IN = {("GET", "/api/v1/me"), ("POST", "/api/v1/me/companies")}
+ANY_SIGNED_IN |= {("GET", "/api/v1/notifications")}
 ADMIN_ONLY_PATTERNS = [
     r"^/api/v1/admin/",
     r"^(PATCH|PUT|POST|DELETE) /api/v1/crossings",
@@ -20,6 +21,7 @@ ADMIN_ONLY_PATTERNS = [
 # Operations open to some roles only: path pattern -> the roles let through.
 ROLE_ONLY = {
     r"^/api/v1/bookings": {"carrier", "driver", "intermediary"},
+    r"^/api/v1/checkpoint": {"operator"},
 }
 PATH_VALUES = {
     "code": "DOSTYK",
