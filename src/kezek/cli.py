@@ -2,6 +2,7 @@
 
 import json
 import sys
+from datetime import datetime
 
 import click
 
@@ -222,3 +223,29 @@ class _session:
         else:
             self.session.rollback()
         self.session.close()
+
+
+@main.command()
+@click.option(
+    "--once",
+    "once",
+    type=click.Choice(["no-shows"]),
+    default=None,
+    help="Run this job once and exit (for cron and tests)",
+)
+@click.option(
+    "--now",
+    "now",
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]),
+    default=None,
+    help="With --once: the moment the job takes as now (ISO 8601 with offset); default the clock",
+)
+def worker(once: str | None, now: datetime | None) -> None:
+    """Run the scheduled jobs (the no-show sweep every minute)."""
+    from kezek import worker as jobs
+
+    if once is None:
+        jobs.run_forever()
+        return
+    done = jobs.JOBS[once](now=now)
+    click.echo(f"{once}: {done} marked")

@@ -8,11 +8,13 @@ from kezek import __version__
 from kezek.admission import AdmissionLimit
 from kezek.api_docs import router as api_docs_router
 from kezek.booking.endpoints import router as booking_router
+from kezek.checkpoint.endpoints import router as checkpoint_router
 from kezek.config import Settings, get_settings
 from kezek.crossings.endpoints import router as crossings_router
 from kezek.db import make_engine
 from kezek.handlers import install_handlers
 from kezek.ledger.endpoints import router as ledger_router
+from kezek.notifications.endpoints import router as notifications_router
 from kezek.observability import RequestContextMiddleware, configure_logging
 from kezek.openapi import install_openapi
 from kezek.ops import router as ops_router
@@ -52,6 +54,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(ops_router)
     app.include_router(vehicles_router)
     app.include_router(ledger_router)
+    app.include_router(checkpoint_router)
+    app.include_router(notifications_router)
     app.include_router(api_docs_router)
     install_web(app)
     install_openapi(app)

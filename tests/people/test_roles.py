@@ -14,6 +14,7 @@ PUBLIC_PREFIXES = {("GET", "/api/v1/crossings")}
 # Any logged-in user, whatever the role.
 ANY_SIGNED_IN = {("GET", "/api/v1/me"), ("POST", "/api/v1/me/companies")}
 ANY_SIGNED_IN |= {("GET", "/api/v1/accounts/me"), ("GET", "/api/v1/accounts/me/statement")}
+ANY_SIGNED_IN |= {("GET", "/api/v1/notifications")}
 ADMIN_ONLY_PATTERNS = [
     r"^/api/v1/admin/",
     r"^(PATCH|PUT|POST|DELETE) /api/v1/crossings",
@@ -21,6 +22,7 @@ ADMIN_ONLY_PATTERNS = [
 # Operations open to some roles only: path pattern -> the roles let through.
 ROLE_ONLY = {
     r"^/api/v1/bookings": {"carrier", "driver", "intermediary"},
+    r"^/api/v1/checkpoint": {"operator"},
 }
 # Patterns on "METHOD path", for paths whose methods are open to different roles.
 ROLE_ONLY |= {

@@ -5,6 +5,8 @@ with copies of the request's context variables, so rebinding the variable in one
 not be seen by the next; mutating the one shared object is.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
@@ -40,3 +42,13 @@ def identify_actor(*, user_id: int, login: str) -> None:
         ctx = ActorContext()
         _current.set(ctx)
     ctx.user_id, ctx.login = user_id, login
+
+
+@contextmanager
+def acting_as_system() -> Iterator[None]:
+    """Footprints written inside are the system's (scheduled jobs), whatever ran before."""
+    token = _current.set(ActorContext(login="system"))
+    try:
+        yield
+    finally:
+        _current.reset(token)

@@ -1,0 +1,1 @@
+"""The checkpoint: operators check arriving vehicles in; bookings nobody used become no-shows."""

@@ -1,0 +1,1 @@
+"""Messages to owners: written to the outbox in the transaction of the change they announce."""

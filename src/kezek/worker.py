@@ -1,0 +1,60 @@
+"""`kezek worker`: the scheduled jobs, run by APScheduler (no sleep loops of our own).
+
+Each job opens its own transaction, commits, and is idempotent, so a run that overlaps another
+worker's, or a cron-driven `kezek worker --once`, does no harm.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+
+import structlog
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.engine import Engine
+
+from kezek.db import new_session
+
+log = structlog.get_logger("kezek.worker")
+
+SWEEP_EVERY_SECONDS = 60
+
+
+def run_no_shows(engine: Engine | None = None, *, now: datetime | None = None) -> int:
+    """One no-show sweep in its own transaction; the number of bookings marked."""
+    from kezek.checkpoint.no_shows import sweep_no_shows
+
+    session = new_session(engine)
+    try:
+        result = sweep_no_shows(session, now=now)
+        session.commit()
+    finally:
+        session.close()
+    log.info("no-show sweep", marked=result.marked)
+    return result.marked
+
+
+JOBS: dict[str, Callable[..., int]] = {"no-shows": run_no_shows}
+
+
+def build_scheduler() -> BlockingScheduler:
+    """The scheduler with every job on its schedule (not started)."""
+    scheduler = BlockingScheduler(timezone="UTC")
+    # One run at a time per job; runs missed while busy collapse into one.
+    scheduler.add_job(
+        run_no_shows,
+        "interval",
+        seconds=SWEEP_EVERY_SECONDS,
+        id="no-shows",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now().astimezone(),
+    )
+    return scheduler
+
+
+def run_forever() -> None:
+    """Run every job on its schedule until interrupted."""
+    scheduler = build_scheduler()
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=False)

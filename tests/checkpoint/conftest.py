@@ -1,0 +1,6 @@
+"""Every response in these tests is checked against the API contract (tests/api_contract.py);
+`auth` mints tokens and new passwords are hashed cheaply (tests/support.py)."""
+
+from api_contract import client  # noqa: F401
+from booking_support import fleet  # noqa: F401
+from support import auth, fast_demo_passwords, fast_password_hashing  # noqa: F401
