@@ -8,8 +8,8 @@ import pytest
 from booking_support import Fleet
 from playwright.sync_api import expect
 from support import almaty_today
-from browser.test_flows import log_in
 
+from browser.test_flows import log_in
 from kezek.db import make_engine, new_session
 from kezek.ledger.money import format_kzt
 from kezek.ledger.service import mrp
@@ -68,9 +68,7 @@ def test_book_from_the_heat_map_see_the_fee_and_cancel(
 
     expect(page).to_have_url(re.compile(r"/bookings#booking-\d+$"))
     expect(page.locator("#messages")).to_contain_text(words["booked"])
-    card = page.locator("article.booking").filter(has_text="TR12AB").filter(
-        has_text=f"{day.day}"
-    )
+    card = page.locator("article.booking").filter(has_text="TR12AB").filter(has_text=f"{day.day}")
     expect(card).to_have_count(1)
     tab.shot(f"11-my-bookings-{lang}-desktop")
 

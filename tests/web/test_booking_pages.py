@@ -202,3 +202,14 @@ def test_statement_has_running_balance_per_company(web, login_as, fleet):
     html = web.get("/account").text
     assert "Serik Tulegenov" in html and "Demo Logistics LLP" in html
     assert "100.00 ₸" in html and "250.00 ₸" in html
+
+
+def test_drivers_two_and_three_fold_away_until_used(web, login_as, fleet):
+    vehicle = fleet.vehicle()
+    web.cookies.set(COOKIE, "en")
+    token = login_as("carrier")
+    assert '<details class="action more-drivers">' in web.get("/bookings/new").text
+    r = _book(web, token, vehicle, driver1_full_name="X")
+    assert r.status_code == 422
+    assert '<details class="action more-drivers" open>' in r.text
+    assert 'value="X"' in r.text

@@ -103,6 +103,11 @@ def _new_form(
         "cargo_categories": list(CargoCategory),
         "priorities": list(Priority),
         "driver_rows": range(DRIVER_ROWS),
+        # Drivers 2 and 3 fold away unless the form already holds something of theirs.
+        "more_drivers_open": any(
+            key.startswith(("driver1_", "driver2_")) and (values.get(key) or key in errors)
+            for key in {*values, *errors}
+        ),
         "active": "book",
     }
     return render(request, "bookings/new.html", context, status_code=status_code)
