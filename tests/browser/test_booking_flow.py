@@ -57,6 +57,8 @@ def test_book_from_the_heat_map_see_the_fee_and_cancel(
     log_in(page, "carrier")
     page.goto(f"/crossings/NUR_ZHOLY?direction=exit&start={day}")
     cell = page.locator(f'td.bookable a[href*="date={day}"][href$="hour=10"]')
+    if lang == "en":
+        tab.shot("09-heat-map-signed-in-en-desktop")
     cell.click()
     expect(page).to_have_url(re.compile(r"/bookings/new\?"))
     expect(page.locator("#date")).to_have_value(str(day))

@@ -213,3 +213,15 @@ def test_drivers_two_and_three_fold_away_until_used(web, login_as, fleet):
     assert r.status_code == 422
     assert '<details class="action more-drivers" open>' in r.text
     assert 'value="X"' in r.text
+
+
+def test_refused_reschedule_without_javascript_shows_the_list_with_the_message(
+    web, login_as, fleet
+):
+    token, booking = _one_booking(web, login_as, fleet)
+    data = {"csrf_token": token, "date": future_day().isoformat(), "hour": "10"}
+    r = web.post(f"/bookings/{booking}/reschedule", data=data)
+    assert r.status_code == 422
+    card = r.text.split(f'id="booking-{booking}"')[1].split("</article>")[0]
+    assert "The booking is already in this slot." in card
+    assert "<html" in r.text

@@ -98,12 +98,20 @@ def split_by_time(bookings: Sequence[Booking], *, past: bool) -> list[Booking]:
     return [b for b in bookings if (b.status != BookingStatus.ACTIVE) == past]
 
 
+# Kazakhstan keeps one time zone; an account belongs to no crossing, so its dates are shown here.
+STATEMENT_ZONE = ZoneInfo("Asia/Almaty")
+
+
 @dataclass(frozen=True)
 class StatementLine:
     entry: LedgerEntry
     amount: int  # signed: positive in, negative out
     balance_after: int
     reference: str | None
+
+    @property
+    def day(self) -> date:
+        return self.entry.created_at.astimezone(STATEMENT_ZONE).date()
 
 
 @dataclass
