@@ -86,11 +86,18 @@ def _wait_healthy(base_url: str, server: subprocess.Popen[bytes], log: Path) -> 
 
 
 @pytest.fixture(scope="session")
-def live_server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a running Kezek with the demo data."""
-    workdir = tmp_path_factory.mktemp("live")
-    url = f"sqlite:///{workdir / 'kezek.db'}"
+def live_database_url(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The live server's database (tests may add rows to it, e.g. vehicles and money)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'kezek.db'}"
     _demo_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a running Kezek with the demo data."""
+    workdir = tmp_path_factory.mktemp("live-server")
+    url = live_database_url
     port = _free_port()
     env = child_env(
         KEZEK_DATABASE_URL=url,

@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from booking_support import fleet  # noqa: F401  (vehicles and money for the booking pages)
 from fastapi.testclient import TestClient
 from support import DEMO_PASSWORD
 

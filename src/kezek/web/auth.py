@@ -27,10 +27,20 @@ class NavUser:
     login: str
     full_name: str
     is_admin: bool
+    can_book: bool = False
+
+
+# The roles that book (as the bookings API: kezek.booking.endpoints.Booker).
+BOOKER_ROLES = frozenset({Role.CARRIER, Role.DRIVER, Role.INTERMEDIARY})
 
 
 def _nav(user: User) -> NavUser:
-    return NavUser(user.login, user.person.full_name, Role.ADMIN in user.roles)
+    return NavUser(
+        user.login,
+        user.person.full_name,
+        Role.ADMIN in user.roles,
+        can_book=bool(BOOKER_ROLES & user.roles),
+    )
 
 
 def page_user(request: Request, session: DbSession) -> User | None:
@@ -64,6 +74,15 @@ def admin_user(request: Request, user: SignedInUser, session: DbSession) -> User
 
 
 AdminPageUser = Annotated[User, Depends(admin_user)]
+
+
+def booker_user(request: Request, user: SignedInUser, session: DbSession) -> User:
+    if not BOOKER_ROLES & user.roles:
+        raise refused(request, session, Forbidden())
+    return user
+
+
+BookerPageUser = Annotated[User, Depends(booker_user)]
 
 
 def refused(

@@ -124,3 +124,83 @@ RULES = {
         N_("Give the number of hours to add (for example 2, or -2 to shorten)."),
     ),
 }
+
+# --- bookings and the account statement (web/pages/bookings.py, statement.py) ---------------
+
+ERROR_TEXT.update(
+    {
+        "booking_not_found": N_("There is no such booking among yours."),
+        "vehicle_not_found": N_("Choose one of your vehicles."),
+        "slot_full": N_("This hour is fully booked. Choose another hour."),
+        "quota_full": N_("The day's quota for this kind of passage is used up."),
+        "vehicle_already_booked": N_(
+            "This vehicle already holds an active booking in this direction."
+        ),
+        "booking_not_active": N_("This booking is no longer active."),
+        "driver_already_added": N_("This driver is already on the booking."),
+        "slot_closed": N_("The crossing is closed in this hour."),
+        "booking_closed": N_("Booking for this hour has closed. Choose a later hour."),
+        "crossing_inactive": N_("This crossing does not take bookings now."),
+        "same_slot": N_("The booking is already in this slot."),
+        "cargo_declaration_required": N_("Out-of-turn passage needs a cargo declaration number."),
+        "not_priority_cargo": N_("This cargo category does not qualify for out-of-turn passage."),
+        "category_mismatch": N_("The substitute vehicle must be of the same category."),
+        "too_many_drivers": N_("A booking names at most three drivers."),
+        "identity_not_verified": N_("Your identity must be verified before you can book."),
+        "not_authorized_for_vehicle": N_("You are not the owner or holder of this vehicle."),
+        "not_same_owner": N_("A vehicle can only be replaced by another of the same owner."),
+        "insufficient_funds": N_("The account balance does not cover the fee. Top it up first."),
+        "debt_outstanding": N_("The account has unpaid debt. Settle it before booking."),
+        "mrp_unknown": N_("The fee cannot be worked out now. Try again later."),
+    }
+)
+
+RULES.update(
+    {
+        "give either an IIN or a passport number with its country": (
+            "drivers",
+            N_("Give each driver either an IIN or a passport number with its country."),
+        ),
+        "a passport number needs its country": (
+            "drivers",
+            N_("Give each driver either an IIN or a passport number with its country."),
+        ),
+        "a plate has 2 to 12 Latin letters and digits": (
+            "trailer_plate",
+            N_("A plate has 2 to 12 Latin letters and digits."),
+        ),
+    }
+)
+
+BOOKING_STATUS = {
+    "active": N_("Active"),
+    "checked_in": N_("Checked in"),
+    "cancelled": N_("Cancelled"),
+    "no_show": N_("No-show"),
+}
+
+PRIORITY = {
+    "normal": N_("Normal"),
+    "out_of_turn": N_("Out of turn"),
+    "accelerated": N_("Accelerated"),
+}
+
+CARGO = {
+    "general": N_("General cargo"),
+    "empty": N_("Empty"),
+    "perishable": N_("Perishable goods"),
+    "livestock": N_("Livestock"),
+    "mail": N_("Mail"),
+    "dangerous": N_("Dangerous goods"),
+    "export": N_("Export goods"),
+    "humanitarian": N_("Humanitarian aid"),
+    "military": N_("Military cargo"),
+}
+
+ENTRY_KIND = {
+    "top_up": N_("Top-up"),
+    "booking_fee": N_("Booking fee"),
+    "priority_fee": N_("Priority passage fee"),
+    "reschedule_fee": N_("Reschedule fee"),
+    "refund": N_("Refund"),
+}

@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 
 from kezek import __version__
+from kezek.ledger.money import format_kzt
 from kezek.models.crossing import Crossing
 from kezek.web import messages
 from kezek.web.auth import nav_user_outside_request
@@ -93,6 +94,11 @@ def _environment() -> Environment:
         DIRECTION=messages.DIRECTION,
         EXCEPTION_KIND=messages.EXCEPTION_KIND,
         CATEGORY=messages.CATEGORY,
+        BOOKING_STATUS=messages.BOOKING_STATUS,
+        PRIORITY=messages.PRIORITY,
+        CARGO=messages.CARGO,
+        ENTRY_KIND=messages.ENTRY_KIND,
+        kzt=format_kzt,
     )
     return env
 

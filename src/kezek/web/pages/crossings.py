@@ -10,8 +10,9 @@ from kezek.crossings import service
 from kezek.db import utcnow
 from kezek.deps import DbSession
 from kezek.models.crossing import Crossing
+from kezek.models.party import User
 from kezek.web import crossing_view as view
-from kezek.web.auth import MaybeUser
+from kezek.web.auth import BOOKER_ROLES, MaybeUser
 from kezek.web.csrf import csrf_protect
 from kezek.web.heatmap import LEGEND
 from kezek.web.templating import render
@@ -32,9 +33,22 @@ def home(request: Request, session: DbSession, _user: MaybeUser) -> HTMLResponse
     )
 
 
-def _map_context(crossing: Crossing, hour_map: view.HourMap) -> dict[str, Any]:
+def _map_context(crossing: Crossing, hour_map: view.HourMap, user: User | None) -> dict[str, Any]:
     legend = (*LEGEND, "past")  # the hour map greys out hours that can no longer be booked
-    return {"crossing": crossing, "map": hour_map, "legend": legend, "map_url": _map_url}
+    return {
+        "crossing": crossing,
+        "map": hour_map,
+        "legend": legend,
+        "map_url": _map_url,
+        # Signed-in bookers get a link in each free cell to the prefilled booking form.
+        "book_here": user is not None and bool(BOOKER_ROLES & user.roles),
+        "book_url": _book_url,
+    }
+
+
+def _book_url(crossing: Crossing, kind: str, day: object, hour: int) -> str:
+    query = {"crossing": crossing.code, "direction": kind, "date": str(day), "hour": hour}
+    return f"/bookings/new?{urlencode(query)}"
 
 
 def _map_url(crossing: Crossing, kind: str, start: object, *, fragment: bool = False) -> str:
@@ -65,7 +79,7 @@ def crossing_page(
         }
         for d in crossing.directions
     ]
-    context = {**_map_context(crossing, hour_map), "directions": directions}
+    context = {**_map_context(crossing, hour_map, _user), "directions": directions}
     return render(request, "crossings/detail.html", context)
 
 
@@ -87,6 +101,6 @@ def availability_fragment(
     return render(
         request,
         "crossings/_availability.html",
-        _map_context(crossing, hour_map),
+        _map_context(crossing, hour_map, _user),
         headers={"HX-Push-Url": page_url},
     )
