@@ -27,7 +27,14 @@ from support import child_env
 
 from kezek import demo
 from kezek.booking.slots import SlotKey, resolve_slot
-from kezek.crossings.service import direction_of, get_crossing
+from kezek.crossings.schedule import capacity_step
+from kezek.crossings.schemas import CapacityRuleIn
+from kezek.crossings.service import (
+    add_capacity_rule,
+    capacity_steps,
+    direction_of,
+    get_crossing,
+)
 from kezek.db import new_session
 from kezek.ledger.service import owner_account, post, system_account
 from kezek.models.booking import Booking, BookingStatus, Priority, SlotCounter
@@ -92,21 +99,42 @@ def make_crowd(engine: Engine, count: int, *, kzt_each: int = 50_000) -> list[Ca
 
 
 def small_slot(engine: Engine, *, capacity: int, crossing: str = "NUR_ZHOLY") -> SlotKey:
-    """The counter of the rush's slot, made with a small capacity (the hour would have more)."""
+    """The rush's hour, given a small capacity by a capacity rule of that day (as an admin would
+    set it), so that the rules and the counter agree on it."""
+    day = future_day(SLOT_DAY_OFFSET)
     session = new_session(engine)
     try:
         xing = get_crossing(session, code=crossing)
+        direction = direction_of(xing, "exit")
+        step = capacity_step(capacity_steps(direction), category="truck", day=day)
+        assert step is not None, f"{crossing} takes no trucks"
+        add_capacity_rule(
+            session,
+            crossing=xing,
+            kind=direction.kind,
+            data=CapacityRuleIn(
+                category=step.category,
+                valid_from=day,
+                daily_limit=step.daily_limit,
+                hour_overrides={str(SLOT_HOUR): capacity},
+                reason="a small slot for a rush test",
+            ),
+        )
+        session.commit()
+        session.refresh(xing)
         slot = resolve_slot(
             crossing=xing,
             direction=direction_of(xing, "exit"),
-            day=future_day(SLOT_DAY_OFFSET),
+            day=day,
             hour=SLOT_HOUR,
             category="truck",
             priority=Priority.NORMAL,
             now=datetime.now(UTC),
         )
-        c = slot.counter
-        key = SlotKey(c.direction_id, c.day, c.hour, c.pool, capacity)
+        key = slot.counter
+        assert key.capacity == capacity
+        # The counter exists before the rush, so that the claims race on one row rather than
+        # on making it.
         session.add(
             SlotCounter(
                 direction_id=key.direction_id,

@@ -1,14 +1,14 @@
 """Claiming and releasing places on the per-slot counters.
 
 The capacity invariant rests on one statement: `UPDATE ... SET taken = taken + 1 WHERE
-taken < capacity RETURNING`. The database evaluates the condition on the row it locks, so two
+taken < :capacity RETURNING`. The database evaluates the condition on the row it locks, so two
 claims of the last place cannot both succeed, whatever the isolation level; a refused claim
 writes nothing. The check constraint on the table backs it up.
 """
 
 from collections.abc import Callable
 
-from sqlalchemy import case, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -50,19 +50,22 @@ def looks_full(session: Session, key: SlotKey) -> bool:
 
 
 def claim(session: Session, key: SlotKey) -> bool:
-    """Take one place; False when none is left."""
-    _ensure_counter(session, key)
+    """Take one place; False when none is left.
+
+    One statement in the common case: the claim checks the count against the capacity the
+    rules give the hour now (a lane may have opened or closed since the counter was made) and
+    writes that capacity with the count. Only the first claim of an hour makes its counter.
+    """
     if not ATOMIC_CLAIM:
+        _make_counter(session, key)
         return _claim_racy(session, key)
     pause_before_write()
-    claimed = session.execute(
-        update(SlotCounter)
-        .where(*_where(key), SlotCounter.taken < SlotCounter.capacity)
-        .values(taken=SlotCounter.taken + 1)
-        .returning(SlotCounter.taken)
-        .execution_options(synchronize_session=False)
-    ).first()
-    return claimed is not None
+    if _take_place(session, key):
+        return True
+    if _counter_exists(session, key):
+        return False
+    _make_counter(session, key)
+    return _take_place(session, key)
 
 
 def release(session: Session, key: SlotKey) -> None:
@@ -75,42 +78,46 @@ def release(session: Session, key: SlotKey) -> None:
     )
 
 
-def _ensure_counter(session: Session, key: SlotKey) -> None:
-    """Counters are made on first use, with the capacity the rules give that hour now.
+def _take_place(session: Session, key: SlotKey) -> bool:
+    # The row lock of the UPDATE makes the condition and the write one step: two claims of the
+    # last place cannot both pass it, whatever the isolation level.
+    taken = session.execute(
+        update(SlotCounter)
+        .where(*_where(key), SlotCounter.taken < key.capacity)
+        .values(taken=SlotCounter.taken + 1, capacity=key.capacity)
+        .returning(SlotCounter.taken)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return taken is not None
 
-    The rules can change after the first booking of an hour (a lane opens or closes), so an
-    existing counter takes the current capacity, never below the places already taken: the
-    check constraint holds, and a lowered hour refuses claims until it is under its capacity
-    again (moving the excess is the capacity-drop job's work).
-    """
+
+def _counter_exists(session: Session, key: SlotKey) -> bool:
+    return session.execute(select(SlotCounter.id).where(*_where(key))).first() is not None
+
+
+def _make_counter(session: Session, key: SlotKey) -> None:
+    """The counter of an hour's first claim; a concurrent first claim may have made it already."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(SlotCounter).values(
-        direction_id=key.direction_id,
-        day=key.day,
-        hour=key.hour,
-        pool=key.pool,
-        capacity=key.capacity,
-        taken=0,
-    )
-    current = case(
-        (statement.excluded.capacity > SlotCounter.taken, statement.excluded.capacity),
-        else_=SlotCounter.taken,
-    )
     session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["direction_id", "day", "hour", "pool"],
-            set_={"capacity": current},
-            where=SlotCounter.capacity != statement.excluded.capacity,
+        insert(SlotCounter)
+        .values(
+            direction_id=key.direction_id,
+            day=key.day,
+            hour=key.hour,
+            pool=key.pool,
+            capacity=max(key.capacity, 0),
+            taken=0,
         )
+        .on_conflict_do_nothing(index_elements=["direction_id", "day", "hour", "pool"])
     )
 
 
 def _claim_racy(session: Session, key: SlotKey) -> bool:
     """Check, then write what was read: the lost-update race (for the test that shows it)."""
     row = session.execute(
-        select(SlotCounter.id, SlotCounter.taken, SlotCounter.capacity).where(*_where(key))
+        select(SlotCounter.id, SlotCounter.taken).where(*_where(key))
     ).one()
-    if row.taken >= row.capacity:
+    if row.taken >= key.capacity:
         return False
     pause_before_write()
     session.execute(
