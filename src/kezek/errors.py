@@ -107,6 +107,15 @@ class Busy(Conflict):
     message = "The resource is busy; retry in a moment."
 
 
+class LoginUnavailable(AppError):
+    status_code = 503
+    code = "login_unavailable"
+    message = "Logins are paused: the attempt counters cannot be reached. Try again in a minute."
+
+    def __init__(self) -> None:
+        super().__init__(headers={"Retry-After": "60"})
+
+
 class InternalError(AppError):
     status_code = 500
     code = "internal_error"

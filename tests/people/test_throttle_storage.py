@@ -1,9 +1,12 @@
 """Login throttling keeps its counters in memory (one process) or in Redis (shared by workers)."""
 
+import socket
 import uuid
 
 import pytest
 from api_contract import contract_client
+from support import footprints, last_seq
+from web.conftest import csrf_of
 
 from kezek.config import Settings
 from kezek.main import create_app
@@ -63,3 +66,36 @@ def test_workers_sharing_redis_share_the_lock(settings, engine, redis_url):
         r = b.post("/api/v1/auth/token", data=right)
         assert r.status_code == 429
         assert r.json()["error"] == "too_many_attempts"
+
+
+def unreachable_redis_url() -> str:
+    """A Redis address where nothing listens (a port just released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def test_unreachable_counters_pause_logins_instead_of_failing(settings, engine):
+    """Without its counters the throttle cannot tell a guesser from a user: logins fail closed,
+    with a clear 503 and Retry-After, never a 500, and the refusal is in the trail."""
+    pytest.importorskip("redis")
+    broken = settings.model_copy(
+        update={"rate_limit_storage": unreachable_redis_url(), "rate_limit_namespace": "x"}
+    )
+    seq = last_seq(engine)
+    with contract_client(create_app(broken, engine)) as api:
+        r = api.post(
+            "/api/v1/auth/token", data={"username": "carrier", "password": "kezek-demo-2026"}
+        )
+        assert r.status_code == 503, r.text
+        assert r.json()["error"] == "login_unavailable"
+        assert r.headers["Retry-After"] == "60"
+
+        form = {"login": "carrier", "password": "kezek-demo-2026"}
+        form["csrf_token"] = csrf_of(api.get("/login").text)
+        page = api.post("/login", data=form)
+        assert page.status_code == 503
+        assert "Вход временно приостановлен" in page.text  # Russian: the default language
+    refusals = footprints(engine, after=seq, action="user.login")
+    assert len(refusals) == 2 and all("login_unavailable" in str(r.payload) for r in refusals)

@@ -9,6 +9,7 @@ from kezek.deps import AdminUser, AppSettings, CurrentUser, DbSession
 from kezek.errors import (
     Forbidden,
     InvalidCredentials,
+    LoginUnavailable,
     NotAuthenticated,
     TooManyAttempts,
     error_responses,
@@ -57,7 +58,9 @@ def client_ip(request: Request) -> str:
 @router.post(
     "/auth/token",
     response_model=TokenOut,
-    responses=error_responses(InvalidCredentials, AccountDisabled, TooManyAttempts),
+    responses=error_responses(
+        InvalidCredentials, AccountDisabled, TooManyAttempts, LoginUnavailable
+    ),
 )
 def token(
     request: Request,

@@ -17,16 +17,25 @@ def attempt_login(
     The refusal carries what the footprint needs; it is recorded once the request's own
     transaction has rolled back (see kezek.handlers), since on SQLite that one holds the lock.
     """
+    try:
+        return _throttled_login(session, throttle=throttle, login=login, password=password, ip=ip)
+    except AppError as err:
+        raise _for_trail(err, login) from None
+
+
+def _throttled_login(
+    session: Session, *, throttle: LoginThrottle, login: str, password: str, ip: str
+) -> User:
     # Count against the account authenticate() looks up, so " Admin" shares admin's counter.
     account = login.strip().lower()
     wait = throttle.retry_after(login=account, ip=ip)
     if wait is not None:
-        raise _for_trail(TooManyAttempts(wait), login)
+        raise TooManyAttempts(wait)
     try:
         user = authenticate(session, login=login, password=password)
-    except (InvalidCredentials, AccountDisabled) as err:
+    except (InvalidCredentials, AccountDisabled):
         throttle.failed(login=account, ip=ip)
-        raise _for_trail(err, login) from None
+        raise
     throttle.succeeded(login=account)
     return user
 

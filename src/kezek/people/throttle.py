@@ -7,10 +7,34 @@ counter, so spraying many accounts from one address is limited too. The counters
 
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import structlog
 from limits import RateLimitItemPerSecond, storage, strategies
+from limits.errors import StorageError
 
 from kezek.config import Settings
+from kezek.errors import LoginUnavailable
+
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # the Redis client is only there when Redis storage is configured
+    RedisError = StorageError  # type: ignore[assignment,misc]
+
+log = structlog.get_logger("kezek.throttle")
+
+# Without its counters the throttle cannot tell a guesser from a user: logins fail closed.
+UNREACHABLE = (StorageError, RedisError, OSError)
+
+
+@contextmanager
+def _counters() -> Iterator[None]:
+    try:
+        yield
+    except UNREACHABLE as err:
+        log.warning("login counters unreachable", error=repr(err))
+        raise LoginUnavailable() from err
 
 
 class LoginThrottle:
@@ -27,18 +51,21 @@ class LoginThrottle:
 
     def retry_after(self, *, login: str, ip: str) -> int | None:
         """Seconds to wait when either counter is exhausted, else None."""
-        for item, key in self._items(login, ip):
-            if not self._limiter.test(item, self._namespace, key):
-                reset_at, _ = self._limiter.get_window_stats(item, self._namespace, key)
-                return max(1, math.ceil(reset_at - time.time()))
+        with _counters():
+            for item, key in self._items(login, ip):
+                if not self._limiter.test(item, self._namespace, key):
+                    reset_at, _ = self._limiter.get_window_stats(item, self._namespace, key)
+                    return max(1, math.ceil(reset_at - time.time()))
         return None
 
     def failed(self, *, login: str, ip: str) -> None:
-        for item, key in self._items(login, ip):
-            self._limiter.hit(item, self._namespace, key)
+        with _counters():
+            for item, key in self._items(login, ip):
+                self._limiter.hit(item, self._namespace, key)
 
     def succeeded(self, *, login: str) -> None:
-        self._limiter.clear(self._per_account, self._namespace, f"login:{login.lower()}")
+        with _counters():
+            self._limiter.clear(self._per_account, self._namespace, f"login:{login.lower()}")
 
     def reset(self) -> None:
         self._storage.reset()

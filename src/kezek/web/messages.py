@@ -6,6 +6,7 @@ from kezek.web.i18n import N_
 ERROR_TEXT = {
     "invalid_credentials": N_("Wrong login or password."),
     "too_many_attempts": N_("Too many attempts. Try again in %(seconds)s seconds."),
+    "login_unavailable": N_("Logging in is paused for a minute on our side. Try again shortly."),
     "account_disabled": N_("This account is disabled. Contact the administrator."),
     "not_authenticated": N_("Log in to see this page."),
     "forbidden": N_("Your role does not give access to this page."),
