@@ -140,3 +140,19 @@ def test_the_hook_is_called_once_per_no_show(engine, fleet, monkeypatch):
     sweep(engine)
     sweep(engine)
     assert seen == [bid]
+
+
+def test_a_booking_cannot_be_cancelled_once_its_window_has_closed(client, auth, engine, fleet):
+    """Cancelling then would only rename a no-show that the sweep has not reached yet."""
+    missed = booked(engine, fleet, hours_from_now=-4)
+    in_grace = booked(engine, fleet, hours_from_now=-2)
+    r = client.post(f"/api/v1/bookings/{missed}/cancel", headers=auth("carrier"))
+    assert r.status_code == 409, r.text
+    assert r.json()["error"] == "arrival_window_closed"
+    assert booking_row(engine, missed).status == "active"
+    assert sweep(engine) == 1
+    assert booking_row(engine, missed).status == "no_show"
+
+    r = client.post(f"/api/v1/bookings/{in_grace}/cancel", headers=auth("carrier"))
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "cancelled"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kezek.booking import service
 from kezek.booking.errors import (
+    ArrivalWindowClosed,
     BookingClosed,
     BookingNotActive,
     BookingNotFound,
@@ -177,7 +178,9 @@ def _changed(
 @router.post(
     "/{booking_id}/cancel",
     response_model=BookingOut,
-    responses=error_responses(*COMMON, *ACTOR, BookingNotFound, BookingNotActive),
+    responses=error_responses(
+        *COMMON, *ACTOR, BookingNotFound, BookingNotActive, ArrivalWindowClosed
+    ),
 )
 def cancel_booking(
     booking_id: int,

@@ -33,6 +33,11 @@ class BookingNotActive(Conflict):
     message = "The booking is no longer active."
 
 
+class ArrivalWindowClosed(Conflict):
+    code = "arrival_window_closed"
+    message = "The arrival window of this booking has closed: it is a no-show, not a cancellation."
+
+
 class DriverAlreadyAdded(Conflict):
     code = "driver_already_added"
     message = "This driver is already on the booking."

@@ -22,6 +22,7 @@ from kezek.booking.authorization import (
     authorize_vehicle,
 )
 from kezek.booking.errors import (
+    ArrivalWindowClosed,
     BookingClosed,
     BookingNotActive,
     BookingNotFound,
@@ -152,10 +153,17 @@ def cancel_booking(
     booking = _mine(session, user=user, booking_id=booking_id, lock=True)
     authorize_vehicle(session, user=user, vehicle=booking.vehicle, action=VehicleAction.CANCEL)
     _require_active(booking)
+    now = now or utcnow()
+    window_end = arrival_window(booking)[1]
+    if now > window_end:
+        # Cancelling then would only rename a no-show (the sweep may not have run yet).
+        raise ArrivalWindowClosed(
+            f"Booking {booking.reference} could be used until {window_end:%Y-%m-%d %H:%M} UTC."
+        )
     capacity.release(session, counter_of(booking))
     booking.status = BookingStatus.CANCELLED
     booking.cancel_reason = CancelReason.USER
-    booking.cancelled_at = now or utcnow()
+    booking.cancelled_at = now
     session.flush()
     record(
         session,

@@ -138,6 +138,9 @@ ERROR_TEXT.update(
             "This vehicle already holds an active booking in this direction."
         ),
         "booking_not_active": N_("This booking is no longer active."),
+        "arrival_window_closed": N_(
+            "The arrival window of this booking has closed; it will be marked as a no-show."
+        ),
         "driver_already_added": N_("This driver is already on the booking."),
         "slot_closed": N_("The crossing is closed in this hour."),
         "booking_closed": N_("Booking for this hour has closed. Choose a later hour."),
