@@ -2,6 +2,7 @@
 """Set up and run Kezek from a fresh clone with nothing but Python 3.11+.
 
     python3 dev.py demo   # virtualenv + install + demo data on SQLite + serve on 127.0.0.1:8000
+                          # (and `kezek worker` for the scheduled jobs)
     python3 dev.py demo --port 8080   # the same on another port
     python3 dev.py test   # virtualenv + install with test extras + the whole test suite
 
@@ -59,8 +60,14 @@ def demo(extra: list[str]) -> int:
     env = serve_env(extra)
     if code := run([kezek, "demo"], env):
         return code
-    print("serving; stop with Ctrl+C", flush=True)
-    return run([kezek, "serve", *extra], env)
+    # The scheduled jobs (the no-show sweep) run beside the server, as in production.
+    worker = subprocess.Popen([kezek, "worker"], cwd=ROOT, env=env)
+    try:
+        print("serving, with the worker beside it; stop with Ctrl+C", flush=True)
+        return run([kezek, "serve", *extra], env)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
 
 
 def test(extra: list[str]) -> int:
