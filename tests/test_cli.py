@@ -11,8 +11,8 @@ from support import DEMO_LOGINS, Cli, allow_audit_tampering, fast_password_hashi
 
 from kezek.config import Settings
 from kezek.db import make_engine, new_session
-from kezek.main import create_app
 from kezek.ledger.service import balance, owner_account
+from kezek.main import create_app
 from kezek.models.party import User
 from kezek.models.vehicle import Vehicle
 from kezek.people.national_id import make_iin
