@@ -5,14 +5,18 @@ from datetime import date
 
 import pytest
 from api_contract import contract_client
+from booking_support import booking_body
 from sqlalchemy import create_engine, inspect, select, text
 from support import DEMO_LOGINS, Cli, allow_audit_tampering, fast_password_hashing  # noqa: F401
 
 from kezek.config import Settings
 from kezek.db import make_engine, new_session
+from kezek.ledger.service import balance, owner_account
 from kezek.main import create_app
 from kezek.models.party import User
+from kezek.models.vehicle import Vehicle
 from kezek.people.national_id import make_iin
+from kezek.vehicles.vin import parse_vin
 
 IIN = make_iin(date(1986, 10, 10), 808)
 
@@ -112,6 +116,69 @@ def test_demo_carriers_as_json(kezek, db_url):
     again = kezek("demo", "--carriers", "3", "--password", "load-test-pass", "--json")
     assert json.loads(again.stdout) == carriers
     assert row_counts(db_url) == counts
+
+
+def _fleet_and_balances(url):
+    """Vehicles per owner login, and the balance of each owner account, from the database."""
+    engine = make_engine(url)
+    session = new_session(engine, readonly=True)
+    try:
+        rows = session.execute(
+            select(User.login, Vehicle.plate, Vehicle.vin)
+            .join(Vehicle, Vehicle.owner_id == User.person_id)
+            .order_by(User.login, Vehicle.plate)
+        ).all()
+        balances = {
+            login: balance(session, account_id=owner_account(session, party_id=pid).id)
+            for login, pid in session.execute(select(User.login, User.person_id))
+        }
+        return rows, balances
+    finally:
+        session.close()
+        engine.dispose()
+
+
+def test_demo_carriers_own_trucks_and_money_and_a_second_run_adds_nothing(kezek, db_url):
+    r = kezek("demo", "--carriers", "2", "--password", "load-test-pass", "--json")
+    assert r.exit_code == 0, r.output
+    carriers = json.loads(r.stdout)
+    for c in carriers:
+        assert c["balance_kzt"] == "100000.00"
+        assert [v["category"] for v in c["vehicles"]] == ["truck", "truck"]
+        for v in c["vehicles"]:
+            assert parse_vin(v["vin"]) == v["vin"] and v["vin"].startswith("L")  # check digit
+    rows, balances = _fleet_and_balances(db_url)
+    plates = [plate for _login, plate, _vin in rows]
+    assert len(plates) == len(set(plates)) == 6  # the demo "carrier" has two trucks too
+    assert len({vin for _l, _p, vin in rows}) == 6
+    assert {login for login, _p, _v in rows} == {"carrier", "carrier-0001", "carrier-0002"}
+    assert balances["carrier"] == balances["carrier-0002"] == 100_000 * 100
+    assert balances["operator"] == 0
+    counts = row_counts(db_url)
+    again = kezek("demo", "--carriers", "2", "--password", "load-test-pass", "--json")
+    assert json.loads(again.stdout) == carriers
+    assert row_counts(db_url) == counts
+    assert _fleet_and_balances(db_url) == (rows, balances)
+
+
+def test_the_demo_carrier_can_book_at_once(kezek, db_url):
+    r = kezek("demo")
+    assert "trucks 000DAA02, 001DAA02; balance 100000.00 KZT" in r.stdout
+    engine = make_engine(db_url)
+    app = create_app(Settings(database_url=db_url, secret_key="k" * 40, log_json=False), engine)
+    try:
+        with contract_client(app) as client:
+            token = client.post(
+                "/api/v1/auth/token", data={"username": "carrier", "password": "kezek-demo-2026"}
+            ).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            [truck, _] = client.get("/api/v1/vehicles", headers=headers).json()
+            booked = client.post(
+                "/api/v1/bookings", json=booking_body(truck["id"]), headers=headers
+            )
+            assert booked.status_code == 201, booked.text
+    finally:
+        engine.dispose()
 
 
 def test_admin_create_user_with_several_roles(kezek, db_url):

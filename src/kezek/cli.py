@@ -55,7 +55,11 @@ def _safe_url() -> str:
 
 
 @main.command()
-@click.option("--carriers", default=0, help="Also make N verified carriers carrier-0001 ...")
+@click.option(
+    "--carriers",
+    default=0,
+    help="Also make N verified carriers carrier-0001 ..., each with two trucks and money",
+)
 @click.option("--password", default=None, help="Password of the bulk carriers")
 @click.option("--json", "as_json", is_flag=True, help="Print the bulk carriers as JSON only")
 def demo(carriers: int, password: str | None, as_json: bool) -> None:
@@ -67,8 +71,12 @@ def demo(carriers: int, password: str | None, as_json: bool) -> None:
     session = new_session()
     try:
         created, logins = demo_data.load_demo(session)
+        logins = [
+            demo_data.equip_carrier(session, x, serial=0) if x.login == "carrier" else x
+            for x in logins
+        ]
         bulk = demo_data.load_carriers(
-            session, count=carriers, password=password or demo_data.DEMO_PASSWORD
+            session, count=carriers, password=password or demo_data.DEMO_PASSWORD, equip=True
         )
         session.commit()
     finally:
@@ -83,8 +91,14 @@ def demo(carriers: int, password: str | None, as_json: bool) -> None:
     click.echo(f"Demo logins (password for all: {demo_data.DEMO_PASSWORD}):")
     for x in logins:
         click.echo(f"  {x.login:<14} {x.role:<13} {x.full_name} (IIN {x.iin})")
+        if x.vehicles:
+            plates = ", ".join(v.plate for v in x.vehicles)
+            click.echo(f"  {'':<14} trucks {plates}; balance {x.balance_kzt} KZT")
     if bulk:
-        click.echo(f"and {len(bulk)} carriers carrier-0001 ... carrier-{len(bulk):04d}")
+        click.echo(
+            f"and {len(bulk)} carriers carrier-0001 ... carrier-{len(bulk):04d}, "
+            f"each with {demo_data.TRUCKS_EACH} trucks and money to book"
+        )
 
 
 @main.group()

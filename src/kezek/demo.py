@@ -1,18 +1,30 @@
-"""Demo data: the seed crossings and one verified login per role; optional bulk carriers."""
+"""Demo data: the seed crossings and one verified login per role; optional bulk carriers.
 
-from dataclasses import asdict, dataclass
+`kezek demo` also equips the carrier logins with trucks and money (equip_carrier), so whoever
+runs the demo can book at once.
+"""
+
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kezek.crossings.seed import seed_crossings
+from kezek.ledger.money import to_kzt
+from kezek.ledger.service import balance, owner_account
+from kezek.ledger.top_ups import top_up
 from kezek.models.party import IdentityStatus, Role, User
 from kezek.people.national_id import make_bin, make_iin
 from kezek.people.schemas import CompanyIn, RegistrationIn
 from kezek.people.service import grant_role, register, set_identity_status
+from kezek.vehicles.schemas import VehicleCategory, VehicleIn
+from kezek.vehicles.service import register_vehicle
+from kezek.vehicles.vin import make_vin
 
 DEMO_PASSWORD = "kezek-demo-2026"
+DEMO_BALANCE_TIYN = 100_000 * 100  # 100,000 KZT: room for many bookings at 1 MRP each
+TRUCKS_EACH = 2
 
 DEMO_PEOPLE = [
     # login, role, full name, birth date, company
@@ -26,6 +38,14 @@ DEMO_PEOPLE = [
 
 
 @dataclass(frozen=True)
+class DemoVehicle:
+    id: int
+    plate: str
+    vin: str
+    category: str
+
+
+@dataclass(frozen=True)
 class DemoLogin:
     login: str
     password: str
@@ -34,6 +54,8 @@ class DemoLogin:
     iin: str
     user_id: int
     person_id: int
+    vehicles: list[DemoVehicle] = field(default_factory=list)
+    balance_kzt: str | None = None  # of the person's account, for equipped carriers
 
 
 def load_demo(session: Session) -> tuple[list[str], list[DemoLogin]]:
@@ -55,10 +77,13 @@ def load_demo(session: Session) -> tuple[list[str], list[DemoLogin]]:
     return created, logins
 
 
-def load_carriers(session: Session, *, count: int, password: str) -> list[DemoLogin]:
-    """Verified carriers carrier-0001 ... for load tests and scripted checks."""
+def load_carriers(
+    session: Session, *, count: int, password: str, equip: bool = False
+) -> list[DemoLogin]:
+    """Verified carriers carrier-0001 ... for load tests and scripted checks; with `equip`,
+    each with two trucks and 100,000 KZT (see equip_carrier)."""
     first_birthday = date(1970, 1, 1)
-    return [
+    carriers = [
         _ensure_person(
             session,
             login=f"carrier-{n:04d}",
@@ -70,6 +95,49 @@ def load_carriers(session: Session, *, count: int, password: str) -> list[DemoLo
         )
         for n in range(1, count + 1)
     ]
+    if equip:
+        carriers = [equip_carrier(session, c, serial=n) for n, c in enumerate(carriers, start=1)]
+    return carriers
+
+
+def equip_carrier(session: Session, carrier: DemoLogin, *, serial: int) -> DemoLogin:
+    """Two trucks and a 100,000 KZT top-up for a demo carrier's person; a second run finds the
+    trucks by VIN and the top-up by its payment reference, and adds nothing."""
+    user = session.get(User, carrier.user_id)
+    assert user is not None
+    trucks = [
+        _ensure_truck(session, user, number=serial * TRUCKS_EACH + k) for k in range(TRUCKS_EACH)
+    ]
+    account = owner_account(session, party_id=carrier.person_id)
+    top_up(
+        session,
+        account_id=account.id,
+        amount=DEMO_BALANCE_TIYN,
+        reference=f"demo-{carrier.login}",
+        memo="Demo money",
+    )
+    money = to_kzt(balance(session, account_id=account.id))
+    return replace(carrier, vehicles=trucks, balance_kzt=f"{money:.2f}")
+
+
+def demo_plate(number: int) -> str:
+    """A Kazakh-style plate, 3 digits, 3 letters, region 02 (Almaty): distinct per number."""
+    high = number // 1000
+    letters = "D" + chr(ord("A") + high // 26 % 26) + chr(ord("A") + high % 26)
+    return f"{number % 1000:03d}{letters}02"
+
+
+def _ensure_truck(session: Session, user: User, *, number: int) -> DemoVehicle:
+    # A Chinese-built tractor unit (WMI LZZ): its VIN carries a check digit, which is verified.
+    data = VehicleIn(
+        plate=demo_plate(number),
+        vin=make_vin(number, wmi="LZZ", vds="5BLSB"),
+        category=VehicleCategory.TRUCK,
+        country="KZ",
+        make="Sinotruk Howo",
+    )
+    vehicle = register_vehicle(session, user=user, data=data)  # an existing VIN is returned
+    return DemoVehicle(vehicle.id, vehicle.plate, vehicle.vin, vehicle.category)
 
 
 def _ensure_person(

@@ -130,14 +130,16 @@ def _refuse(
     if done is not None:
         raise AlreadyCheckedIn(
             f"{plate}: booking {done.reference} was checked in at "
-            f"{_local(done.checked_in_at, crossing)}."
+            f"{_local(done.checked_in_at, crossing)}.",
+            found_id=done.id,
         )
     later = [b for b in bookings if b.status == BookingStatus.ACTIVE and arrival_window(b)[0] > now]
     if later:
         b = later[0]
         raise TooEarly(
             f"{plate}: booking {b.reference} for {b.day} {b.hour:02d}:00 at {where}; "
-            f"its arrival window opens at {_local(arrival_window(b)[0], crossing)}."
+            f"its arrival window opens at {_local(arrival_window(b)[0], crossing)}.",
+            found_id=b.id,
         )
     earlier = [b for b in bookings if arrival_window(b)[1] < now and b.status != "checked_in"]
     if earlier:
@@ -145,7 +147,8 @@ def _refuse(
         raise TooLate(
             f"{plate}: booking {b.reference} for {b.day} {b.hour:02d}:00 at {where} is "
             f"{b.status.replace('_', '-')}; its arrival window closed at "
-            f"{_local(arrival_window(b)[1], crossing)}."
+            f"{_local(arrival_window(b)[1], crossing)}.",
+            found_id=b.id,
         )
     raise NoBookingFound(f"{plate} has no booking at {where}.")
 
@@ -163,8 +166,13 @@ def _mark_checked_in(session: Session, *, booking: Booking, user: User, now: dat
     session.refresh(booking)
     if won is None:
         if booking.status == BookingStatus.CHECKED_IN:
-            raise AlreadyCheckedIn(f"Booking {booking.reference} was just checked in.")
-        raise TooLate(f"Booking {booking.reference} is {booking.status.replace('_', '-')}.")
+            raise AlreadyCheckedIn(
+                f"Booking {booking.reference} was just checked in.", found_id=booking.id
+            )
+        raise TooLate(
+            f"Booking {booking.reference} is {booking.status.replace('_', '-')}.",
+            found_id=booking.id,
+        )
 
 
 def _local(moment: datetime | None, crossing: Crossing) -> str:

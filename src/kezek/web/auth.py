@@ -28,10 +28,13 @@ class NavUser:
     full_name: str
     is_admin: bool
     can_book: bool = False
+    can_check_in: bool = False
 
 
 # The roles that book (as the bookings API: kezek.booking.endpoints.Booker).
 BOOKER_ROLES = frozenset({Role.CARRIER, Role.DRIVER, Role.INTERMEDIARY})
+# The roles that open the checkpoint page: border post staff, and the admin who sets posts up.
+CHECKPOINT_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 
 
 def _nav(user: User) -> NavUser:
@@ -40,6 +43,7 @@ def _nav(user: User) -> NavUser:
         user.person.full_name,
         Role.ADMIN in user.roles,
         can_book=bool(BOOKER_ROLES & user.roles),
+        can_check_in=bool(CHECKPOINT_ROLES & user.roles),
     )
 
 
@@ -83,6 +87,15 @@ def booker_user(request: Request, user: SignedInUser, session: DbSession) -> Use
 
 
 BookerPageUser = Annotated[User, Depends(booker_user)]
+
+
+def checkpoint_user(request: Request, user: SignedInUser, session: DbSession) -> User:
+    if not CHECKPOINT_ROLES & user.roles:
+        raise refused(request, session, Forbidden())
+    return user
+
+
+CheckpointPageUser = Annotated[User, Depends(checkpoint_user)]
 
 
 def refused(

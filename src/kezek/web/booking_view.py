@@ -75,6 +75,8 @@ class BookingRow:
     arrival_from: datetime
     arrival_until: datetime
     reschedule_fee: str
+    checked_in_at: datetime | None = None  # local to the crossing, as the other times
+    no_show_at: datetime | None = None
 
     @property
     def is_active(self) -> bool:
@@ -90,6 +92,8 @@ def booking_row(session: Session, booking: Booking) -> BookingRow:
         arrival_from=arrival_from.astimezone(zone),
         arrival_until=arrival_until.astimezone(zone),
         reschedule_fee=format_kzt(fees_on(session, booking.crossing).reschedule),
+        checked_in_at=booking.checked_in_at.astimezone(zone) if booking.checked_in_at else None,
+        no_show_at=booking.no_show_at.astimezone(zone) if booking.no_show_at else None,
     )
 
 

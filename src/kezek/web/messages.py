@@ -176,6 +176,17 @@ RULES.update(
     }
 )
 
+# --- the checkpoint (web/pages/checkpoint.py) -----------------------------------------------
+
+ERROR_TEXT.update(
+    {
+        "no_booking_found": N_("No booking for this plate at this crossing and direction."),
+        "too_early": N_("Too early: the booking's arrival window has not opened yet."),
+        "too_late": N_("Too late: the booking's arrival window has closed."),
+        "already_checked_in": N_("This booking is already checked in."),
+    }
+)
+
 BOOKING_STATUS = {
     "active": N_("Active"),
     "checked_in": N_("Checked in"),

@@ -98,6 +98,8 @@ def _environment() -> Environment:
         PRIORITY=messages.PRIORITY,
         CARGO=messages.CARGO,
         ENTRY_KIND=messages.ENTRY_KIND,
+        ERROR_TEXT=messages.ERROR_TEXT,
+        GENERIC_ERROR=messages.GENERIC_ERROR,
         kzt=format_kzt,
     )
     return env

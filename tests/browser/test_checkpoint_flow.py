@@ -1,0 +1,122 @@
+"""At the border post: the operator checks a booked truck in on /checkpoint and the carrier sees
+"checked in" on "My bookings"; a booking whose window passed is swept by `kezek worker --once
+no-shows` and the carrier sees "no-show". In each of the four languages; the page fits a phone."""
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from booking_support import Fleet
+from checkpoint_support import book_slot, plate_of, this_hour
+from playwright.sync_api import expect
+from support import child_env
+
+from browser.conftest import DESKTOP, MOBILE, Tab
+from browser.test_flows import log_in
+from kezek.db import make_engine
+from kezek.web.i18n import LOCALES, translate
+
+pytestmark = pytest.mark.browser
+
+PAGE = "/checkpoint?crossing=NUR_ZHOLY&direction=exit"
+
+
+@pytest.fixture(scope="module")
+def bookings(live_database_url: str) -> dict[str, tuple[int, int]]:
+    """Per language: a booking of the carrier for this hour, and one whose window has passed."""
+    engine = make_engine(live_database_url)
+    fleet = Fleet(engine, serial=700)
+    fleet.top_up(kzt=100_000)
+    made = {
+        lang: (
+            book_slot(engine, fleet.vehicle(), starts_at=this_hour()),
+            book_slot(engine, fleet.vehicle(), starts_at=this_hour() - timedelta(hours=7)),
+        )
+        for lang in LOCALES
+    }
+    engine.dispose()
+    return made
+
+
+@pytest.fixture
+def carrier_tab(browser, live_server: str) -> Iterator[Tab]:  # type: ignore[no-untyped-def]
+    t = Tab(browser, live_server, **DESKTOP)
+    yield t
+    t.context.close()
+
+
+def _sweep_no_shows(database_url: str) -> str:
+    """`kezek worker --once no-shows --now ...` as cron would run it."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    done = subprocess.run(
+        [sys.executable, "-c", "from kezek.cli import main; main()"]
+        + ["worker", "--once", "no-shows", "--now", now],
+        env=child_env(KEZEK_DATABASE_URL=database_url, KEZEK_LOG_JSON="false"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_operator_checks_in_and_the_carrier_sees_it(
+    tab, carrier_tab, bookings, live_database_url, lang
+):
+    engine = make_engine(live_database_url)
+    checked, missed = bookings[lang]
+    plate, missed_plate = plate_of(engine, checked), plate_of(engine, missed)
+    engine.dispose()
+
+    page = tab.page
+    page.goto(f"/?lang={lang}")
+    log_in(page, "operator")
+    page.get_by_role("link", name=translate(lang, "Check-in"), exact=True).click()
+    expect(page.locator("#arrival-queue")).to_contain_text(plate)
+    page.goto(PAGE)
+    page.locator("#plate").fill(plate.lower())
+    page.locator("#checkpoint-live form button[type=submit]").click()
+    result = page.locator("#check-in-result")
+    expect(result).to_contain_text(translate(lang, "Checked in."))
+    expect(result).to_contain_text("Serik Tulegenov")
+    expect(page.locator(f"#arrival-{checked} .status")).to_have_text(translate(lang, "Checked in"))
+    expect(page.locator("#plate")).to_have_value("")  # ready for the next truck
+    tab.shot(f"20-checkpoint-checked-in-{lang}-desktop")
+
+    page.locator("#plate").fill(missed_plate)
+    page.locator("#checkpoint-live form button[type=submit]").click()
+    expect(result).to_contain_text(
+        translate(lang, "Too late: the booking's arrival window has closed.")
+    )
+    tab.errors.clear()  # the refusal's 409 is logged by the browser
+
+    print(_sweep_no_shows(live_database_url))
+    carrier = carrier_tab.page
+    carrier.goto(f"/?lang={lang}")
+    log_in(carrier, "carrier")
+    carrier.goto("/bookings?show=past")
+    card = carrier.locator(f"#booking-{checked}")
+    expect(card.locator(".status")).to_have_text(translate(lang, "Checked in"))
+    expect(card.locator(".outcome-checked_in")).to_be_visible()
+    gone = carrier.locator(f"#booking-{missed}")
+    expect(gone.locator(".status")).to_have_text(translate(lang, "No-show"))
+    expect(gone.locator(".outcome-no_show")).to_be_visible()
+    carrier_tab.shot(f"21-my-bookings-checked-in-{lang}-desktop")
+    assert tab.errors == [] and carrier_tab.errors == []
+
+
+def test_the_checkpoint_page_fits_a_phone(browser, live_server):  # type: ignore[no-untyped-def]
+    phone = Tab(browser, live_server, **MOBILE)
+    try:
+        phone.page.goto("/?lang=kk")
+        log_in(phone.page, "operator")
+        phone.page.goto(PAGE)
+        expect(phone.page.locator("#arrival-queue")).to_be_visible()
+        assert phone.overflow() == 0
+        phone.shot("22-checkpoint-kk-mobile")
+        assert phone.errors == []
+    finally:
+        phone.context.close()
