@@ -95,6 +95,19 @@ class Templates:
         self._pg_exec(f'CREATE DATABASE "{copy_url.database}" TEMPLATE "{url.database}"')
         return str(copy_url.render_as_string(hide_password=False))
 
+    def clone(self, url: str) -> str:
+        """A copy of the database at `url` (on PostgreSQL, nobody may be connected to it)."""
+        target = uuid.uuid4().hex[:8]
+        source = make_url(url)
+        if self.backend == "sqlite":
+            path = Path(source.database or "")
+            copy = path.with_name(f"{path.stem}_{target}.db")
+            shutil.copyfile(path, copy)
+            return f"sqlite:///{copy}"
+        copy_url = source.set(database=f"{source.database[:40]}_{target}")
+        self._pg_exec(f'CREATE DATABASE "{copy_url.database}" TEMPLATE "{source.database}"')
+        return str(copy_url.render_as_string(hide_password=False))
+
     def drop(self, url: str) -> None:
         if self.backend == "sqlite":
             Path(make_url(url).database or "").unlink(missing_ok=True)

@@ -1,7 +1,13 @@
 """Small helpers shared by the API, footprint and CLI tests."""
 
 import os
-from collections.abc import Callable
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -151,3 +157,58 @@ def child_env(**overrides: str) -> dict[str, str]:
     on the path, so a git worktree's server runs the worktree's code, not the installed copy."""
     path = os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH", "")) if p)
     return {**os.environ, "PYTHONPATH": path, **overrides}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer /healthz in 30 s:\n{log.read_text()[-3000:]}")
+
+
+@contextmanager
+def running_server(
+    database_url: str, workdir: Path, *, secret_key: str, **settings: str
+) -> Iterator[str]:
+    """uvicorn in a subprocess on a free local port serving `database_url`, with this checkout's
+    code; yields the base URL once /healthz answers. `settings` become KEZEK_* variables."""
+    port = _free_port()
+    env = child_env(
+        KEZEK_DATABASE_URL=database_url,
+        KEZEK_SECRET_KEY=secret_key,
+        KEZEK_LOG_JSON="false",
+        **{f"KEZEK_{k.upper()}": v for k, v in settings.items()},
+    )
+    log = workdir / f"server-{port}.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "kezek.asgi:app", "--host", "127.0.0.1"]
+            + ["--port", str(port), "--log-level", "warning", "--backlog", "1024"],
+            env=env,
+            cwd=workdir,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base_url, server, log)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()

@@ -7,17 +7,12 @@ system's Chromium is the browser.
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import child_env
+from support import running_server
 
 from kezek.db import make_engine, new_session
 
@@ -52,12 +47,6 @@ def chromium_path() -> Path:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _demo_database(url: str) -> None:
     from kezek import demo
     from kezek.migrate import upgrade
@@ -69,20 +58,6 @@ def _demo_database(url: str) -> None:
     session.commit()
     session.close()
     engine.dispose()
-
-
-def _wait_healthy(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the server did not answer /healthz in 30 s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="session")
@@ -97,43 +72,9 @@ def live_database_url(chromium_path: Path, tmp_path_factory: pytest.TempPathFact
 def live_server(live_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a running Kezek with the demo data."""
     workdir = tmp_path_factory.mktemp("live-server")
-    url = live_database_url
-    port = _free_port()
-    env = child_env(
-        KEZEK_DATABASE_URL=url,
-        KEZEK_SECRET_KEY="browser-test-secret-key-not-for-production",
-        KEZEK_LOG_JSON="false",
-    )
-    log = workdir / "server.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "kezek.asgi:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=workdir,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base_url, server, log)
+    secret = "browser-test-secret-key-not-for-production"
+    with running_server(live_database_url, workdir, secret_key=secret) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 @pytest.fixture(scope="session")

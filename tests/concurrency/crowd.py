@@ -7,11 +7,6 @@ owner's funds or identity.
 """
 
 import asyncio
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import support
 from booking_support import future_day, vin_for
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from support import child_env
 
 from kezek import demo
 from kezek.booking.slots import SlotKey, resolve_slot
@@ -195,56 +190,12 @@ def rush(base_url: str, calls: list[tuple[dict, dict[str, str]]], *, timeout: fl
 # --- the server -----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the server did not answer /healthz in 30 s:\n{log.read_text()[-3000:]}")
-
-
 @contextmanager
 def running_server(engine: Engine, workdir: Path, **settings: str) -> Iterator[str]:
-    """uvicorn on a free local port serving `engine`'s database; yields the base URL."""
-    port = _free_port()
-    env = child_env(
-        KEZEK_DATABASE_URL=engine.url.render_as_string(hide_password=False),
-        KEZEK_SECRET_KEY=SERVER_SECRET,
-        KEZEK_LOG_JSON="false",
-        **{f"KEZEK_{k.upper()}": v for k, v in settings.items()},
-    )
-    log = workdir / f"server-{port}.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "kezek.asgi:app", "--host", "127.0.0.1"]
-            + ["--port", str(port), "--log-level", "warning", "--backlog", "1024"],
-            env=env,
-            cwd=workdir,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base_url, server, log)
+    """The server of `engine`'s database, accepting the crowd's tokens; yields the base URL."""
+    url = engine.url.render_as_string(hide_password=False)
+    with support.running_server(url, workdir, secret_key=SERVER_SECRET, **settings) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 # --- what the database holds afterwards -----------------------------------------------------

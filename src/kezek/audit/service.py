@@ -153,10 +153,21 @@ def verify_chain(session: Session, *, batch: int = 1000) -> VerifyResult:
             False,
             checked,
             broken_seq=last_seq + 1 if head.seq > last_seq else head.seq,
-            reason=f"the trail ends at {last_seq} but its head says {head.seq}: "
-            "records after it were removed or the head was edited",
+            reason=_head_mismatch(head, last_seq),
         )
     return VerifyResult(True, checked)
+
+
+def _head_mismatch(head: AuditHead, last_seq: int) -> str:
+    if head.seq == last_seq:  # the count agrees, the content does not
+        return (
+            f"record {last_seq} does not match the hash the head kept for it: "
+            "the last record (or the head) was edited"
+        )
+    return (
+        f"the trail ends at {last_seq} but its head says {head.seq}: "
+        "records after it were removed or the head was edited"
+    )
 
 
 def _records_in_order(session: Session, batch: int) -> Iterator[AuditRecord]:
