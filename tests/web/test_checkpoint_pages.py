@@ -156,6 +156,16 @@ def test_a_malformed_plate_is_marked_in_the_form(web, login_as):
     assert r.status_code == 422 and "<html" in r.text and 'value="!"' in r.text
 
 
+def test_an_unknown_crossing_is_refused_not_guessed(web, login_as, engine, fleet):
+    bid = booked(engine, fleet, hours_from_now=0)
+    web.cookies.set(COOKIE, "en")
+    token = login_as("operator")
+    form = {**_form(token, plate_of(engine, bid)), "crossing": "NOWHERE"}
+    r = web.post("/checkpoint", data=form)
+    assert r.status_code == 404 and "There is no such border crossing." in r.text
+    assert booking_row(engine, bid).status == "active"
+
+
 def test_the_post_needs_the_csrf_token(web, login_as, engine, fleet):
     bid = booked(engine, fleet, hours_from_now=0)
     login_as("operator")

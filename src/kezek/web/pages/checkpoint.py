@@ -18,7 +18,7 @@ from kezek.checkpoint import service
 from kezek.checkpoint.errors import CheckpointRefusal
 from kezek.checkpoint.schemas import ArrivalIn
 from kezek.crossings.errors import CrossingNotFound
-from kezek.crossings.service import list_crossings
+from kezek.crossings.service import get_crossing, list_crossings
 from kezek.deps import DbSession
 from kezek.errors import AppError, ValidationFailed
 from kezek.models.crossing import Crossing, DirectionKind
@@ -128,7 +128,10 @@ def _answer(
 def check_in(
     request: Request, session: DbSession, user: CheckpointPageUser, form: FormData
 ) -> Response:
-    _crossings, crossing = _place(session, form.get("crossing", ""), "")
+    try:  # the page's hidden field; a crossing that does not exist is refused, not guessed
+        crossing = get_crossing(session, code=form.get("crossing", ""))
+    except AppError as err:
+        raise refused(request, session, err, action=ACTION) from None
     kind = _kind(form.get("direction", ""))
     values = {"plate": form.get("plate", ""), "trailer_plate": form.get("trailer_plate", "")}
     try:
