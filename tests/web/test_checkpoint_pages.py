@@ -69,8 +69,12 @@ def test_the_crossing_and_direction_are_kept_in_the_query_string(web, login_as, 
     assert f'id="arrival-{bid}"' not in exit_page
     assert f'id="arrival-{bid}"' in entry_page
     assert 'name="direction" value="entry"' in entry_page  # the check-in form posts it
-    dostyk = web.get("/checkpoint?crossing=DOSTYK&direction=exit").text
+    dostyk = web.get("/checkpoint?crossing=DOSTYK&direction=entry").text
     assert '<option value="DOSTYK" selected>' in dostyk
+    # The menu's plain link comes back to the crossing and direction chosen last.
+    r = web.get("/checkpoint", follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/checkpoint?crossing=DOSTYK&direction=entry"
 
 
 def test_check_in_with_htmx_redraws_the_result_and_the_queue(web, login_as, engine, fleet):

@@ -32,6 +32,7 @@ from kezek.web.templating import render
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 
 RESULT_KEY = "checkpoint_result"
+PLACE_KEY = "checkpoint_place"  # the query string of the crossing and direction chosen last
 ACTION = "checkpoint.check_in"
 PLATE_RULE = N_("A plate has 2 to 12 Latin letters and digits.")
 
@@ -82,11 +83,16 @@ def checkpoint_page(
     session: DbSession,
     _user: CheckpointPageUser,
     crossing: str = "",
-    direction: str = "exit",
-) -> HTMLResponse:
+    direction: str = "",
+) -> Response:
+    if not crossing:  # the menu's plain link: back to the post the operator chose last
+        last = request.session.get(PLACE_KEY)
+        if isinstance(last, str) and last:
+            return RedirectResponse(f"/checkpoint?{last}", status_code=303)
     crossings, chosen = _place(session, crossing, direction)
     result = view.result_from_session(session, request.session.pop(RESULT_KEY, None))
     context = _context(session, chosen, _kind(direction), result=result)
+    request.session[PLACE_KEY] = context["place_query"]
     return render(request, "checkpoint/page.html", {**context, "crossings": crossings})
 
 
