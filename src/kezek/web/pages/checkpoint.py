@@ -41,7 +41,7 @@ def _is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
-def _place(session: Session, crossing: str, direction: str) -> tuple[list[Crossing], Crossing]:
+def _place(session: Session, crossing: str) -> tuple[list[Crossing], Crossing]:
     """The active crossings, and the chosen one (the first when none or an unknown is asked)."""
     active = list_crossings(session, active_only=True)
     chosen = next((c for c in active if c.code == crossing.upper()), None)
@@ -89,7 +89,7 @@ def checkpoint_page(
         last = request.session.get(PLACE_KEY)
         if isinstance(last, str) and last:
             return RedirectResponse(f"/checkpoint?{last}", status_code=303)
-    crossings, chosen = _place(session, crossing, direction)
+    crossings, chosen = _place(session, crossing)
     result = view.result_from_session(session, request.session.pop(RESULT_KEY, None))
     context = _context(session, chosen, _kind(direction), result=result)
     request.session[PLACE_KEY] = context["place_query"]
@@ -105,7 +105,7 @@ def queue_fragment(
     direction: str = "exit",
 ) -> HTMLResponse:
     """The queue alone, for the page's periodic refresh."""
-    _crossings, chosen = _place(session, crossing, direction)
+    _crossings, chosen = _place(session, crossing)
     return render(request, "checkpoint/_queue.html", _context(session, chosen, _kind(direction)))
 
 
