@@ -181,6 +181,18 @@ def test_the_demo_carrier_can_book_at_once(kezek, db_url):
         engine.dispose()
 
 
+def test_admin_set_mrp(kezek, db_url):
+    kezek("db", "upgrade")
+    r = kezek("admin", "set-mrp", "2099", "4 900")
+    assert r.exit_code == 0, r.output
+    assert "MRP 2099 set to 4900.00 KZT" in r.stdout
+    assert "changed from 4900.00 to 5000.00" in kezek("admin", "set-mrp", "2099", "5000").stdout
+    assert "nothing changed" in kezek("admin", "set-mrp", "2099", "5000").stdout
+    refused = kezek("admin", "set-mrp", "2024", "1")
+    assert refused.exit_code == 1 and "mrp_year_started" in refused.output
+    assert kezek("admin", "set-mrp", "2099", "lots").exit_code == 2
+
+
 def test_admin_create_user_with_several_roles(kezek, db_url):
     kezek("db", "upgrade")
     r = kezek(

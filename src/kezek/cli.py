@@ -198,6 +198,37 @@ def _change_role(login: str, role: str, *, grant: bool) -> None:
     click.echo(f"{'granted' if grant else 'revoked'} {role} {'to' if grant else 'from'} {login}")
 
 
+@admin.command("set-mrp")
+@click.argument("year", type=int)
+@click.argument("amount", type=click.STRING)
+def set_mrp(year: int, amount: str) -> None:
+    """Set the MRP of YEAR to AMOUNT KZT (e.g. 4325). A year not set yet may always be set; an
+    existing value may change only before its year starts."""
+    from decimal import Decimal, InvalidOperation
+
+    from kezek.errors import AppError
+    from kezek.ledger.money import to_kzt
+    from kezek.ledger.mrp import mrp_in_tiyn, set_mrp
+
+    try:
+        kzt = Decimal(amount.replace(",", "").replace(" ", ""))
+    except InvalidOperation:
+        raise click.UsageError(f"{amount!r} is not an amount in KZT") from None
+    with _session() as session:
+        try:
+            change = set_mrp(session, year=year, amount=mrp_in_tiyn(kzt))
+        except AppError as err:
+            raise click.ClickException(f"{err.code}: {err.detail}") from None
+    if not change.changed:
+        click.echo(f"MRP {year} is already {to_kzt(change.amount)} KZT: nothing changed")
+    elif change.previous is None:
+        click.echo(f"MRP {year} set to {to_kzt(change.amount)} KZT")
+    else:
+        click.echo(
+            f"MRP {year} changed from {to_kzt(change.previous)} to {to_kzt(change.amount)} KZT"
+        )
+
+
 @main.group()
 def audit() -> None:
     """The digital footprints."""

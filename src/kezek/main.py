@@ -13,6 +13,7 @@ from kezek.config import Settings, get_settings
 from kezek.crossings.endpoints import router as crossings_router
 from kezek.db import make_engine
 from kezek.handlers import install_handlers
+from kezek.ledger.endpoints import admin_router as mrp_router
 from kezek.ledger.endpoints import router as ledger_router
 from kezek.notifications.endpoints import router as notifications_router
 from kezek.observability import RequestContextMiddleware, configure_logging
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(ops_router)
     app.include_router(vehicles_router)
     app.include_router(ledger_router)
+    app.include_router(mrp_router)
     app.include_router(checkpoint_router)
     app.include_router(notifications_router)
     app.include_router(api_docs_router)

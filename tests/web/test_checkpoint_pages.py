@@ -69,8 +69,12 @@ def test_the_crossing_and_direction_are_kept_in_the_query_string(web, login_as, 
     assert f'id="arrival-{bid}"' not in exit_page
     assert f'id="arrival-{bid}"' in entry_page
     assert 'name="direction" value="entry"' in entry_page  # the check-in form posts it
-    dostyk = web.get("/checkpoint?crossing=DOSTYK&direction=exit").text
+    dostyk = web.get("/checkpoint?crossing=DOSTYK&direction=entry").text
     assert '<option value="DOSTYK" selected>' in dostyk
+    # The menu's plain link comes back to the crossing and direction chosen last.
+    r = web.get("/checkpoint", follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/checkpoint?crossing=DOSTYK&direction=entry"
 
 
 def test_check_in_with_htmx_redraws_the_result_and_the_queue(web, login_as, engine, fleet):
@@ -154,6 +158,16 @@ def test_a_malformed_plate_is_marked_in_the_form(web, login_as):
     assert 'id="plate-error"' in r.text and "A plate has 2 to 12 Latin letters" in r.text
     r = web.post("/checkpoint", data=_form(token, "!"))
     assert r.status_code == 422 and "<html" in r.text and 'value="!"' in r.text
+
+
+def test_an_unknown_crossing_is_refused_not_guessed(web, login_as, engine, fleet):
+    bid = booked(engine, fleet, hours_from_now=0)
+    web.cookies.set(COOKIE, "en")
+    token = login_as("operator")
+    form = {**_form(token, plate_of(engine, bid)), "crossing": "NOWHERE"}
+    r = web.post("/checkpoint", data=form)
+    assert r.status_code == 404 and "There is no such border crossing." in r.text
+    assert booking_row(engine, bid).status == "active"
 
 
 def test_the_post_needs_the_csrf_token(web, login_as, engine, fleet):

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kezek.booking.authorization import acting_party_ids
-from kezek.deps import CurrentUser, DbSession, require_roles
+from kezek.deps import AdminUser, CurrentUser, DbSession, require_roles
 from kezek.errors import AppError, Busy, Forbidden, NotAuthenticated, error_responses
 from kezek.idempotency import (
     IdempotencyInProgress,
@@ -19,10 +19,19 @@ from kezek.idempotency import (
     request_fingerprint,
     run_idempotent,
 )
-from kezek.ledger.errors import AccountNotFound, InvalidAmount, TopUpReferenceUsed
+from kezek.ledger.errors import (
+    AccountNotFound,
+    InvalidAmount,
+    InvalidMrp,
+    MrpYearStarted,
+    TopUpReferenceUsed,
+)
 from kezek.ledger.money import to_kzt
+from kezek.ledger.mrp import MrpChange, mrp_in_tiyn, set_mrp
 from kezek.ledger.schemas import (
     AccountOut,
+    MrpIn,
+    MrpOut,
     StatementLineOut,
     StatementOut,
     TopUpIn,
@@ -229,3 +238,34 @@ def record_top_up(
         err.audit_action = "ledger.top_up"
         err.audit_payload = {"account_id": account_id, "reference": body.payment_reference}
         raise
+
+
+admin_router = APIRouter(prefix="/api/v1/admin/mrp", tags=["admin"])
+
+
+def mrp_out(change: MrpChange) -> MrpOut:
+    previous = change.previous
+    return MrpOut(
+        year=change.year,
+        amount_tiyn=change.amount,
+        amount_kzt=str(to_kzt(change.amount)),
+        previous_kzt=None if previous is None else str(to_kzt(previous)),
+        changed=change.changed,
+    )
+
+
+@admin_router.put(
+    "/{year}",
+    response_model=MrpOut,
+    responses=error_responses(NotAuthenticated, Forbidden, InvalidMrp, MrpYearStarted),
+)
+def put_mrp(year: int, body: MrpIn, session: DbSession, _admin: AdminUser) -> MrpOut:
+    """Admins: set the MRP of a year. A year not set yet may always be set; an existing value
+    may change only before its year starts (from 1 January fees are charged at it)."""
+    try:
+        change = set_mrp(session, year=year, amount=mrp_in_tiyn(body.amount_kzt))
+    except AppError as err:
+        err.audit_action = "ledger.mrp_set"
+        err.audit_payload = {"year": year, "amount_kzt": str(body.amount_kzt)}
+        raise
+    return mrp_out(change)

@@ -22,3 +22,13 @@ class TopUpReferenceUsed(Conflict):
 class InvalidAmount(InvalidInput):
     code = "invalid_amount"
     message = "The amount must be positive, with at most two decimal places."
+
+
+class InvalidMrp(InvalidInput):
+    code = "invalid_mrp"
+    message = "The MRP must be a positive amount of at most 1,000,000 KZT, for a year 2000-2100."
+
+
+class MrpYearStarted(Conflict):
+    code = "mrp_year_started"
+    message = "The MRP of a year that has started cannot change: fees are charged at it."

@@ -67,3 +67,17 @@ class TopUpOut(BaseModel):
     balance_tiyn: int
     balance_kzt: str
     replayed: bool  # True when this payment reference was already recorded: nothing was posted
+
+
+class MrpIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount_kzt: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+
+
+class MrpOut(BaseModel):
+    year: int
+    amount_tiyn: int
+    amount_kzt: str
+    previous_kzt: str | None
+    changed: bool

@@ -18,7 +18,7 @@ from kezek.checkpoint import service
 from kezek.checkpoint.errors import CheckpointRefusal
 from kezek.checkpoint.schemas import ArrivalIn
 from kezek.crossings.errors import CrossingNotFound
-from kezek.crossings.service import list_crossings
+from kezek.crossings.service import get_crossing, list_crossings
 from kezek.deps import DbSession
 from kezek.errors import AppError, ValidationFailed
 from kezek.models.crossing import Crossing, DirectionKind
@@ -32,6 +32,7 @@ from kezek.web.templating import render
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 
 RESULT_KEY = "checkpoint_result"
+PLACE_KEY = "checkpoint_place"  # the query string of the crossing and direction chosen last
 ACTION = "checkpoint.check_in"
 PLATE_RULE = N_("A plate has 2 to 12 Latin letters and digits.")
 
@@ -40,7 +41,7 @@ def _is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
-def _place(session: Session, crossing: str, direction: str) -> tuple[list[Crossing], Crossing]:
+def _place(session: Session, crossing: str) -> tuple[list[Crossing], Crossing]:
     """The active crossings, and the chosen one (the first when none or an unknown is asked)."""
     active = list_crossings(session, active_only=True)
     chosen = next((c for c in active if c.code == crossing.upper()), None)
@@ -82,11 +83,16 @@ def checkpoint_page(
     session: DbSession,
     _user: CheckpointPageUser,
     crossing: str = "",
-    direction: str = "exit",
-) -> HTMLResponse:
-    crossings, chosen = _place(session, crossing, direction)
+    direction: str = "",
+) -> Response:
+    if not crossing:  # the menu's plain link: back to the post the operator chose last
+        last = request.session.get(PLACE_KEY)
+        if isinstance(last, str) and last:
+            return RedirectResponse(f"/checkpoint?{last}", status_code=303)
+    crossings, chosen = _place(session, crossing)
     result = view.result_from_session(session, request.session.pop(RESULT_KEY, None))
     context = _context(session, chosen, _kind(direction), result=result)
+    request.session[PLACE_KEY] = context["place_query"]
     return render(request, "checkpoint/page.html", {**context, "crossings": crossings})
 
 
@@ -99,7 +105,7 @@ def queue_fragment(
     direction: str = "exit",
 ) -> HTMLResponse:
     """The queue alone, for the page's periodic refresh."""
-    _crossings, chosen = _place(session, crossing, direction)
+    _crossings, chosen = _place(session, crossing)
     return render(request, "checkpoint/_queue.html", _context(session, chosen, _kind(direction)))
 
 
@@ -128,7 +134,10 @@ def _answer(
 def check_in(
     request: Request, session: DbSession, user: CheckpointPageUser, form: FormData
 ) -> Response:
-    _crossings, crossing = _place(session, form.get("crossing", ""), "")
+    try:  # the page's hidden field; a crossing that does not exist is refused, not guessed
+        crossing = get_crossing(session, code=form.get("crossing", ""))
+    except AppError as err:
+        raise refused(request, session, err, action=ACTION) from None
     kind = _kind(form.get("direction", ""))
     values = {"plate": form.get("plate", ""), "trailer_plate": form.get("trailer_plate", "")}
     try:
