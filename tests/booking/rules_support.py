@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.engine import Engine
 from support import footprints
 
@@ -157,20 +157,27 @@ def check_books(engine: Engine) -> None:
 
 
 def counters_match_bookings(session: Any) -> list[str]:
-    """Counters whose `taken` differs from the count of active bookings on them."""
+    """Counters whose `taken` differs from the count of active bookings holding them (or exceeds
+    their capacity), and active bookings with no counter: one query each side, whatever the size.
+
+    A normal booking holds its hour's counter in its pool; a priority booking its day's quota,
+    whose pool is its priority."""
+    held = case((Booking.priority == "normal", Booking.hour), else_=WHOLE_DAY)
+    active = {
+        tuple(key): n
+        for *key, n in session.execute(
+            select(Booking.direction_id, Booking.day, held, Booking.pool, func.count())
+            .where(Booking.status.in_([BookingStatus.ACTIVE, BookingStatus.CHECKED_IN]))
+            .group_by(Booking.direction_id, Booking.day, held, Booking.pool)
+        )
+    }
     problems = []
     for c in session.scalars(select(SlotCounter)):
-        query = select(func.count()).where(
-            Booking.direction_id == c.direction_id,
-            Booking.day == c.day,
-            Booking.pool == c.pool,
-            Booking.status.in_([BookingStatus.ACTIVE, BookingStatus.CHECKED_IN]),
-        )
-        if c.hour == WHOLE_DAY:
-            query = query.where(Booking.priority == c.pool)
-        else:
-            query = query.where(Booking.hour == c.hour, Booking.priority == "normal")
-        active = session.scalar(query)
-        if active != c.taken or c.taken > c.capacity:
-            problems.append(f"{c.day} {c.hour} {c.pool}: taken {c.taken}, active {active}")
+        holding = active.pop((c.direction_id, c.day, c.hour, c.pool), 0)
+        if holding != c.taken or c.taken > c.capacity:
+            problems.append(f"{c.day} {c.hour} {c.pool}: taken {c.taken}, active {holding}")
+    problems += [
+        f"{day} {hour} {pool}: {n} active, no counter"
+        for (_, day, hour, pool), n in active.items()
+    ]
     return problems
