@@ -2,18 +2,8 @@
 `auth` mints tokens and new passwords are hashed cheaply (tests/support.py). Every test ends
 with a balanced ledger and slot counters equal to the bookings that hold them."""
 
-from collections.abc import Iterator
-
-import pytest
 from api_contract import client  # noqa: F401
 from booking_support import fleet  # noqa: F401
-from sqlalchemy.engine import Engine
 from support import auth, fast_demo_passwords, fast_password_hashing  # noqa: F401
 
-from booking.rules_support import check_books
-
-
-@pytest.fixture(autouse=True)
-def books_balance_after_each_test(engine: Engine) -> Iterator[None]:
-    yield
-    check_books(engine)
+from booking.rules_support import books_balance_after_each_test  # noqa: F401

@@ -9,6 +9,8 @@ explain fails as surely as a broken invariant. Every example starts from a copy 
 database; the clock is fixed, so the same steps give the same answers while hypothesis shrinks.
 """
 
+import math
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -27,7 +29,9 @@ from booking.rules_support import counters_match_bookings, new_carrier
 from kezek.audit.service import record_refusal, verify_chain
 from kezek.booking import errors as booking_errors
 from kezek.booking import service as booking
+from kezek.booking.fees import PRIORITY_FEE_MRP
 from kezek.booking.schemas import BookingIn, DriverIn, RescheduleIn, SubstituteIn
+from kezek.booking.slots import PRIORITY_QUOTA_SHARE
 from kezek.crossings.schemas import CapacityRuleIn
 from kezek.crossings.service import add_capacity_rule, get_crossing, local_today
 from kezek.db import make_engine, new_session, utcnow
@@ -36,7 +40,7 @@ from kezek.ledger import errors as ledger_errors
 from kezek.ledger.service import balance, mrp, owner_account
 from kezek.ledger.top_ups import top_up
 from kezek.models.audit import AuditRecord
-from kezek.models.booking import Booking, BookingStatus, SlotCounter
+from kezek.models.booking import Booking, BookingStatus, Priority, SlotCounter
 from kezek.models.crossing import DirectionKind
 from kezek.models.ledger import EntryKind, LedgerEntry
 from kezek.models.party import User
@@ -44,7 +48,9 @@ from kezek.models.vehicle import Vehicle
 from kezek.people.national_id import make_iin
 
 CROSSING = "DOSTYK"  # open 09-21 every day
-HOURS = (10, 11)
+HOURS = (10, 11)  # small hours, where places run out
+BULK_HOUR = 12  # a big hour nobody books here: it sets the day's priority quotas
+STARTING_CAPS = {10: 1, 11: 2, BULK_HOUR: 20}  # out-of-turn quota: 5% of 23, one a day
 OWNERS = ("carrier", "machine-b", "machine-c")
 VEHICLES_PER_OWNER = (2, 2, 1)
 DRIVERS = [
@@ -97,7 +103,7 @@ def _prepare(engine: Engine) -> World:
             account = owner_account(session, party_id=users[login].person_id)
             top_up(session, account_id=account.id, amount=STARTING_MRP * rate, reference=login)
         for day in days:
-            _capacity_rule(session, day=day, caps={10: 1, 11: 2})
+            _capacity_rule(session, day=day, caps=STARTING_CAPS)
         world = World(
             url=engine.url.render_as_string(hide_password=False),
             now=now,
@@ -138,6 +144,7 @@ class ModelBooking:
     active: bool = True
     reschedules: int = 0
     drivers: set[int] = field(default_factory=set)
+    out_of_turn: bool = False
 
 
 class Outcome:
@@ -161,7 +168,7 @@ class BookingMachine(RuleBasedStateMachine):
         self.url = self.clone(self.world.url)
         self.engine = make_engine(self.url)
         w = self.world
-        self.caps = {(d, h): {10: 1, 11: 2}[h] for d in w.days for h in HOURS}
+        self.caps = {(d, h): c for d in w.days for h, c in STARTING_CAPS.items()}
         self.balances = {login: STARTING_MRP * w.mrp for login in OWNERS}
         self.bookings: list[ModelBooking] = []
         self.payments: dict[str, int] = {}
@@ -231,7 +238,26 @@ class BookingMachine(RuleBasedStateMachine):
     # --- the model's view ------------------------------------------------------------------
 
     def active_in(self, day: date, hour: int) -> int:
-        return sum(1 for b in self.bookings if b.active and (b.day, b.hour) == (day, hour))
+        """Normal bookings holding a place in the hour (priority ones come on top)."""
+        return sum(
+            1
+            for b in self.bookings
+            if b.active and not b.out_of_turn and (b.day, b.hour) == (day, hour)
+        )
+
+    def out_of_turn_on(self, day: date) -> int:
+        return sum(1 for b in self.bookings if b.active and b.out_of_turn and b.day == day)
+
+    def quota(self, day: date) -> int:
+        total = sum(c for (d, _), c in self.caps.items() if d == day)
+        return math.floor(total * PRIORITY_QUOTA_SHARE[Priority.OUT_OF_TURN])
+
+    def place_taken(self, b: ModelBooking | None, day: date, hour: int) -> bool:
+        """Whether the rules refuse a place at (day, hour) to `b` (None: a new normal booking);
+        a priority booking moving within its day keeps its place in the day's quota."""
+        if b is not None and b.out_of_turn:
+            return day != b.day and self.out_of_turn_on(day) >= self.quota(day)
+        return self.active_in(day, hour) >= self.caps[(day, hour)]
 
     def vehicle_busy(self, vehicle_id: int) -> bool:
         return any(b.active and b.vehicle_id == vehicle_id for b in self.bookings)
@@ -284,8 +310,9 @@ class BookingMachine(RuleBasedStateMachine):
         vehicle=st.integers(0, sum(VEHICLES_PER_OWNER) - 1),
         day=st.integers(0, 1),
         hour=st.sampled_from(HOURS),
+        out_of_turn=st.sampled_from([False, False, False, True]),
     )
-    def book(self, actor: int | None, vehicle: int, day: int, hour: int) -> None:
+    def book(self, actor: int | None, vehicle: int, day: int, hour: int, out_of_turn: bool) -> None:
         vid, owner, _ = self.world.vehicles[vehicle]
         actor_login = self.actor(actor, owner)
         slot = (self.world.days[day], hour)
@@ -295,8 +322,11 @@ class BookingMachine(RuleBasedStateMachine):
             direction=DirectionKind.EXIT,
             date=slot[0],
             hour=hour,
-            cargo_category="general",
+            cargo_category="perishable" if out_of_turn else "general",
+            priority=Priority.OUT_OF_TURN if out_of_turn else Priority.NORMAL,
+            cargo_declaration="DECL-1" if out_of_turn else None,
         )
+        fees = (1 + (PRIORITY_FEE_MRP if out_of_turn else 0)) * self.world.mrp
         outcome = self.request(
             "booking.create",
             lambda s: (
@@ -307,20 +337,22 @@ class BookingMachine(RuleBasedStateMachine):
         )
         if actor_login != owner:
             expected: type[AppError] | None = booking_errors.NotAuthorizedForVehicle
-        elif self.active_in(*slot) >= self.caps[slot]:
+        elif out_of_turn and self.out_of_turn_on(slot[0]) >= self.quota(slot[0]):
+            expected = booking_errors.QuotaFull
+        elif not out_of_turn and self.place_taken(None, *slot):
             expected = booking_errors.SlotFull
         elif self.vehicle_busy(vid):
             expected = booking_errors.VehicleAlreadyBooked
-        elif self.balances[owner] < self.world.mrp:
+        elif self.balances[owner] < fees:
             expected = booking_errors.InsufficientFunds
         else:
             expected = None
         self.expect(outcome, expected)
         if expected is None:
-            self.bookings.append(ModelBooking(outcome.result, owner, vid, *slot))
-            self.balances[owner] -= self.world.mrp
-            # The capacity the rules give the hour when the place was claimed.
-            assert self.active_in(*slot) <= self.caps[slot]
+            made = ModelBooking(outcome.result, owner, vid, *slot, out_of_turn=out_of_turn)
+            self.bookings.append(made)
+            self.balances[owner] -= fees
+            self.assert_within_capacity(made)
 
     @precondition(lambda self: self.bookings)
     @rule(actor=ACTOR, index=st.integers(0, 50))
@@ -362,8 +394,8 @@ class BookingMachine(RuleBasedStateMachine):
         expected = self.common_refusal(actor_login, b)
         if expected is None and slot == (b.day, b.hour):
             expected = booking_errors.SameSlot
-        elif expected is None and self.active_in(*slot) >= self.caps[slot]:
-            expected = booking_errors.SlotFull
+        elif expected is None and self.place_taken(b, *slot):
+            expected = booking_errors.QuotaFull if b.out_of_turn else booking_errors.SlotFull
         elif expected is None and self.balances[b.owner] < fee:
             expected = booking_errors.InsufficientFunds
         self.expect(outcome, expected)
@@ -371,7 +403,7 @@ class BookingMachine(RuleBasedStateMachine):
             b.day, b.hour = slot
             b.reschedules += 1
             self.balances[b.owner] -= fee
-            assert self.active_in(*slot) <= self.caps[slot]
+            self.assert_within_capacity(b)
 
     @precondition(lambda self: self.bookings)
     @rule(
@@ -423,15 +455,28 @@ class BookingMachine(RuleBasedStateMachine):
         if expected is None:
             b.drivers.add(driver)
 
-    @rule(day=st.integers(0, 1), first=st.integers(0, 3), second=st.integers(0, 3))
-    def change_capacity(self, day: int, first: int, second: int) -> None:
-        """An admin lowers or raises the hours of a day (a lane closes or opens)."""
-        caps = dict(zip(HOURS, (first, second), strict=True))
+    @rule(
+        day=st.integers(0, 1),
+        first=st.integers(0, 3),
+        second=st.integers(0, 3),
+        bulk=st.sampled_from([0, 20, 40]),
+    )
+    def change_capacity(self, day: int, first: int, second: int, bulk: int) -> None:
+        """An admin lowers or raises the hours of a day (a lane closes or opens), and with them
+        the day's priority quota."""
+        caps = {**dict(zip(HOURS, (first, second), strict=True)), BULK_HOUR: bulk}
         on = self.world.days[day]
         outcome = self.request("crossing.capacity", lambda s: _capacity_rule(s, day=on, caps=caps))
         self.expect(outcome, None)
         for hour, cap in caps.items():
             self.caps[(on, hour)] = cap
+
+    def assert_within_capacity(self, b: ModelBooking) -> None:
+        """The place just claimed was within what the rules gave the hour, or the day's quota."""
+        if b.out_of_turn:
+            assert self.out_of_turn_on(b.day) <= self.quota(b.day)
+        else:
+            assert self.active_in(b.day, b.hour) <= self.caps[(b.day, b.hour)]
 
     def common_refusal(self, actor: str, b: ModelBooking) -> type[AppError] | None:
         """The refusals every change of an existing booking checks first, in the service's
@@ -467,12 +512,16 @@ class BookingMachine(RuleBasedStateMachine):
         ).all()
         assert double == []
         active = session.execute(
-            select(Booking.day, Booking.hour, func.count())
+            select(Booking.day, Booking.hour, Booking.priority, func.count())
             .where(Booking.status == BookingStatus.ACTIVE)
-            .group_by(Booking.day, Booking.hour)
+            .group_by(Booking.day, Booking.hour, Booking.priority)
         ).all()
-        modelled = {(b.day, b.hour) for b in self.bookings if b.active}
-        assert {(d, h): n for d, h, n in active} == {s: self.active_in(*s) for s in modelled}
+        modelled = Counter(
+            (b.day, b.hour, Priority.OUT_OF_TURN if b.out_of_turn else Priority.NORMAL)
+            for b in self.bookings
+            if b.active
+        )
+        assert {(d, h, p): n for d, h, p, n in active} == modelled
 
     def check_money(self, session: Session) -> None:
         entries = session.execute(
@@ -506,9 +555,8 @@ class BookingMachine(RuleBasedStateMachine):
         for b in self.bookings:
             assert counts.get((b.id, EntryKind.BOOKING_FEE)) == 1, b
             assert counts.get((b.id, EntryKind.RESCHEDULE_FEE), 0) == b.reschedules, b
-        assert sum(counts.values()) == len(self.bookings) + sum(
-            b.reschedules for b in self.bookings
-        )
+            assert counts.get((b.id, EntryKind.PRIORITY_FEE), 0) == int(b.out_of_turn), b
+        assert sum(counts.values()) == sum(1 + b.reschedules + b.out_of_turn for b in self.bookings)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The statement: signed amounts, running balances, periods and pages."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from sqlalchemy import select
@@ -77,3 +78,20 @@ def test_a_period_excludes_entries_outside_it(session: Session) -> None:
 def test_an_unknown_account_is_refused(session: Session) -> None:
     with pytest.raises(AccountNotFound):
         statement(session, account_id=999_999)
+
+
+def test_a_period_shows_true_balances_when_writers_clocks_disagree(session: Session) -> None:
+    """Regression: entry b, posted between a and c, carries a later time (its server's clock ran
+    ahead), so a period holding a and c skips it; a's balance must not include b."""
+    account = _carrier_account(session)
+    t0 = utcnow().replace(microsecond=0) - timedelta(days=1)
+    for key, amount, seconds in [("a", 100_00, 0), ("b", 40_00, 5), ("c", 10_00, 1)]:
+        with patch("kezek.ledger.service.utcnow", return_value=t0 + timedelta(seconds=seconds)):
+            _move(session, key, amount, account=account, into=True)
+
+    result = statement(session, account_id=account, since=t0, until=t0 + timedelta(seconds=2))
+
+    assert [(line.memo, line.balance_after) for line in result.lines] == [
+        ("c", 150_00),
+        ("a", 100_00),
+    ]

@@ -54,11 +54,8 @@ def _touches(account_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _balance_up_to(session: Session, *, account_id: int, entry_id: int | None) -> int:
-    """The balance right after entry `entry_id` (all entries when None)."""
+def _balance(session: Session, *, account_id: int) -> int:
     query = select(func.coalesce(func.sum(_signed(account_id)), 0)).where(_touches(account_id))
-    if entry_id is not None:
-        query = query.where(LedgerEntry.id <= entry_id)
     return int(session.scalar(query) or 0)
 
 
@@ -84,11 +81,23 @@ def statement(
     if session.get(Account, account_id) is None:
         raise AccountNotFound(f"No account {account_id}.")
     signed = _signed(account_id)
+    # The balance after each entry is summed over all of the account's entries in ledger order,
+    # before the period is applied: entry times come from the clocks of the servers that wrote
+    # them, so a period's entries need not be neighbours in id order.
+    ledger = (
+        select(
+            LedgerEntry.id.label("entry_id"),
+            signed.label("signed"),
+            func.sum(signed).over(order_by=LedgerEntry.id).label("balance_after"),
+        )
+        .where(_touches(account_id))
+        .subquery()
+    )
     rows = session.execute(
         _period(
-            select(LedgerEntry, signed.label("signed"), Booking.reference)
-            .outerjoin(Booking, Booking.id == LedgerEntry.booking_id)
-            .where(_touches(account_id)),
+            select(LedgerEntry, ledger.c.signed, ledger.c.balance_after, Booking.reference)
+            .join(ledger, ledger.c.entry_id == LedgerEntry.id)
+            .outerjoin(Booking, Booking.id == LedgerEntry.booking_id),
             since=since,
             until=until,
         )
@@ -103,25 +112,21 @@ def statement(
             until=until,
         )
     )
-    lines: list[StatementLine] = []
-    # One sum for the newest listed line; older lines step back by their own amounts.
-    running = _balance_up_to(session, account_id=account_id, entry_id=rows[0][0].id) if rows else 0
-    for entry, amount, reference in rows:
-        lines.append(
-            StatementLine(
-                entry_id=entry.id,
-                at=entry.created_at,
-                kind=entry.kind,
-                memo=entry.memo,
-                booking_reference=reference,
-                amount=int(amount),
-                balance_after=running,
-            )
+    lines = [
+        StatementLine(
+            entry_id=entry.id,
+            at=entry.created_at,
+            kind=entry.kind,
+            memo=entry.memo,
+            booking_reference=reference,
+            amount=int(amount),
+            balance_after=int(after),
         )
-        running -= int(amount)
+        for entry, amount, after, reference in rows
+    ]
     return Statement(
         account_id=account_id,
-        balance=_balance_up_to(session, account_id=account_id, entry_id=None),
+        balance=_balance(session, account_id=account_id),
         total=int(total or 0),
         lines=lines,
     )
