@@ -351,3 +351,27 @@ def _within_capacity(engine):
             assert _refunds(engine, booking.id) == [MRP_2026_TIYN]
     finally:
         session.close()
+
+
+def test_the_admin_page_says_how_many_moved_and_were_cancelled(client, auth, engine, fleet):
+    from kezek.web.i18n import COOKIE
+    from web.conftest import log_in
+
+    _one_per_hour(client, auth)
+    fleet.top_up()
+    bid = _book(client, auth, fleet.vehicle(), hour=10)
+    token = log_in(client, "admin")
+    client.cookies.set(COOKIE, "ru")
+    day = str(future_day(DAY))
+    form = {"csrf_token": token, "direction": "exit", "kind": "closed", "date_from": day}
+    r = client.post("/admin/crossings/DOSTYK/exceptions", data=form, headers={"HX-Request": "true"})
+    assert r.status_code == 200, r.text
+    assert "Брони, которым больше нет места: 1 перенесено" in r.text
+    assert _row(engine, bid).day == future_day(DAY - 1)
+    # Without HTMX, the flash after the redirect says it: closing from the day before on sends
+    # the booking back once more, to the last open hour before.
+    form["date_from"] = str(future_day(DAY - 1))
+    r = client.post("/admin/crossings/DOSTYK/exceptions", data=form)
+    assert r.url.path == "/admin/crossings/DOSTYK"
+    assert "1 перенесено на ближайший свободный час, 0 отменено" in r.text
+    assert (_row(engine, bid).day, _row(engine, bid).hour) == (future_day(DAY - 2), 20)

@@ -121,11 +121,14 @@ def availability(
 
 @router.patch("/{code}", response_model=CrossingOut, responses=error_responses(*ADMIN_ERRORS))
 def update_settings(
-    code: str, body: CrossingSettingsIn, session: DbSession, _: AdminUser
+    code: str, body: CrossingSettingsIn, session: DbSession, response: Response, _: AdminUser
 ) -> CrossingOut:
-    """Booking horizon, lead time, notes, active flag (admin)."""
+    """Booking horizon, lead time, notes, active flag (admin). None of them takes places, so
+    the Kezek-Bookings-* headers say 0; they are there like on every admin change."""
     crossing = service.get_crossing(session, code=code)
-    return detail(service.update_settings(session, crossing=crossing, data=body))
+    changed = service.update_settings(session, crossing=crossing, data=body)
+    rebook(session, crossing, response)
+    return detail(changed)
 
 
 @router.put(
