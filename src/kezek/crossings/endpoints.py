@@ -3,8 +3,9 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
+from kezek.booking.capacity_changes import DropTally, apply_capacity_drops
 from kezek.crossings import service
 from kezek.crossings.errors import (
     CategoryNotServed,
@@ -33,6 +34,17 @@ from kezek.models.crossing import Crossing, Direction, DirectionKind
 router = APIRouter(prefix="/api/v1/crossings", tags=["crossings"])
 
 ADMIN_ERRORS = (NotAuthenticated, Forbidden, CrossingNotFound)
+
+# The answer to a change of hours or capacity says what it did to the bookings that no longer fit.
+MOVED_HEADER, CANCELLED_HEADER = "Kezek-Bookings-Moved", "Kezek-Bookings-Cancelled"
+
+
+def rebook(session: DbSession, crossing: Crossing, response: Response) -> DropTally:
+    """Move or cancel the bookings a change left without a place, and say how many."""
+    tally = apply_capacity_drops(session, crossing=crossing)
+    response.headers[MOVED_HEADER] = str(tally.moved)
+    response.headers[CANCELLED_HEADER] = str(tally.cancelled)
+    return tally
 
 
 def summary(crossing: Crossing) -> CrossingSummary:
@@ -109,11 +121,14 @@ def availability(
 
 @router.patch("/{code}", response_model=CrossingOut, responses=error_responses(*ADMIN_ERRORS))
 def update_settings(
-    code: str, body: CrossingSettingsIn, session: DbSession, _: AdminUser
+    code: str, body: CrossingSettingsIn, session: DbSession, response: Response, _: AdminUser
 ) -> CrossingOut:
-    """Booking horizon, lead time, notes, active flag (admin)."""
+    """Booking horizon, lead time, notes, active flag (admin). None of them takes places, so
+    the Kezek-Bookings-* headers say 0; they are there like on every admin change."""
     crossing = service.get_crossing(session, code=code)
-    return detail(service.update_settings(session, crossing=crossing, data=body))
+    changed = service.update_settings(session, crossing=crossing, data=body)
+    rebook(session, crossing, response)
+    return detail(changed)
 
 
 @router.put(
@@ -122,13 +137,22 @@ def update_settings(
     responses=error_responses(*ADMIN_ERRORS),
 )
 def replace_hours(
-    code: str, direction: DirectionKind, body: WeeklyHoursReplace, session: DbSession, _: AdminUser
+    code: str,
+    direction: DirectionKind,
+    body: WeeklyHoursReplace,
+    session: DbSession,
+    response: Response,
+    _: AdminUser,
 ) -> DirectionOut:
-    """Replace the weekly hours of a direction; a weekday left out is closed (admin)."""
+    """Replace the weekly hours of a direction; a weekday left out is closed (admin). Bookings
+    in hours that close move to the nearest free hour or are cancelled and refunded; the
+    Kezek-Bookings-Moved and Kezek-Bookings-Cancelled headers say how many."""
     crossing = service.get_crossing(session, code=code)
-    return direction_out(
-        service.replace_weekly_hours(session, crossing=crossing, kind=direction, days=body.days)
+    changed = service.replace_weekly_hours(
+        session, crossing=crossing, kind=direction, days=body.days
     )
+    rebook(session, crossing, response)
+    return direction_out(changed)
 
 
 @router.post(
@@ -138,11 +162,18 @@ def replace_hours(
     responses=error_responses(*ADMIN_ERRORS),
 )
 def add_exception(
-    code: str, direction: DirectionKind, body: ExceptionIn, session: DbSession, _: AdminUser
+    code: str,
+    direction: DirectionKind,
+    body: ExceptionIn,
+    session: DbSession,
+    response: Response,
+    _: AdminUser,
 ) -> ExceptionOut:
-    """A closure, other hours or an extension for a date or a period (admin)."""
+    """A closure, other hours or an extension for a date or a period (admin). Bookings left
+    without a place are moved or cancelled (see the Kezek-Bookings-* headers)."""
     crossing = service.get_crossing(session, code=code)
     exc = service.add_exception(session, crossing=crossing, kind=direction, data=body)
+    rebook(session, crossing, response)
     return ExceptionOut.model_validate(exc)
 
 
@@ -151,9 +182,14 @@ def add_exception(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(*ADMIN_ERRORS, ExceptionNotFound),
 )
-def delete_exception(code: str, exception_id: int, session: DbSession, _: AdminUser) -> None:
+def delete_exception(
+    code: str, exception_id: int, session: DbSession, response: Response, _: AdminUser
+) -> None:
+    """Remove an exception (admin); removing an extension can leave bookings without a place
+    (see the Kezek-Bookings-* headers)."""
     crossing = service.get_crossing(session, code=code)
     service.delete_exception(session, crossing=crossing, exception_id=exception_id)
+    rebook(session, crossing, response)
 
 
 @router.post(
@@ -163,9 +199,17 @@ def delete_exception(code: str, exception_id: int, session: DbSession, _: AdminU
     responses=error_responses(*ADMIN_ERRORS),
 )
 def add_capacity_rule(
-    code: str, direction: DirectionKind, body: CapacityRuleIn, session: DbSession, _: AdminUser
+    code: str,
+    direction: DirectionKind,
+    body: CapacityRuleIn,
+    session: DbSession,
+    response: Response,
+    _: AdminUser,
 ) -> CapacityRuleOut:
-    """Daily capacity of a category from a date on, with optional explicit hours (admin)."""
+    """Daily capacity of a category from a date on, with optional explicit hours (admin).
+    Bookings beyond a lowered capacity are moved or cancelled (see the Kezek-Bookings-*
+    headers)."""
     crossing = service.get_crossing(session, code=code)
     rule = service.add_capacity_rule(session, crossing=crossing, kind=direction, data=body)
+    rebook(session, crossing, response)
     return CapacityRuleOut.model_validate(rule)

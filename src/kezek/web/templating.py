@@ -108,13 +108,18 @@ def _environment() -> Environment:
 env = _environment()
 
 
-def flash(request: Request, message: str) -> None:
-    """A message for the next page shown (after a redirect); `message` is a msgid."""
-    request.session.setdefault(FLASH_KEY, []).append(message)
+def flash(request: Request, message: str, **params: int | str) -> None:
+    """A message for the next page shown (after a redirect); `message` is a msgid, formatted
+    with `params` once translated."""
+    request.session.setdefault(FLASH_KEY, []).append([message, params])
 
 
-def _take_flashes(request: Request) -> list[str]:
-    return list(request.session.pop(FLASH_KEY, []))
+def _take_flashes(request: Request) -> list[tuple[str, dict[str, int | str]]]:
+    # A plain string is a message flashed before messages took parameters (an older cookie).
+    return [
+        (item, {}) if isinstance(item, str) else (item[0], item[1])
+        for item in request.session.pop(FLASH_KEY, [])
+    ]
 
 
 def page_context(request: Request) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from kezek.booking.capacity_changes import DropTally, apply_capacity_drops
 from kezek.crossings import service
 from kezek.deps import DbSession
 from kezek.errors import AppError, ValidationFailed
@@ -23,6 +24,11 @@ from kezek.web.i18n import N_, locale_of
 from kezek.web.pages import admin_forms as forms
 from kezek.web.pages.admin_forms import FormInvalid, hours_section
 from kezek.web.templating import flash, render
+
+REBOOKED = N_(
+    "Bookings that no longer fit: %(moved)s moved to the nearest free hour, "
+    "%(cancelled)s cancelled with the fees refunded."
+)
 
 router = APIRouter(
     prefix="/admin/crossings", include_in_schema=False, dependencies=[Depends(csrf_protect)]
@@ -76,18 +82,22 @@ def _answer(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 422,
+    rebooked: DropTally | None = None,
 ) -> Response:
     htmx = request.headers.get("hx-request") == "true"
     context = editor_context(
         crossing, section=section, values=values, errors=errors, saved=not errors
     )
     context["section"] = section
+    context["rebooked"] = rebooked
     template = _section_template(section) if htmx else "admin/crossing.html"
     if errors:
         return render(request, template, context, status_code=status_code)
     if htmx:
         return render(request, template, context)
     flash(request, N_("Saved."))
+    if rebooked and (rebooked.moved or rebooked.cancelled):
+        flash(request, REBOOKED, moved=rebooked.moved, cancelled=rebooked.cancelled)
     return RedirectResponse(f"/admin/crossings/{crossing.code}#{section}", status_code=303)
 
 
@@ -115,7 +125,10 @@ def _apply(
         return _answer(
             request, crossing, section, values=form, errors=errors, status_code=err.status_code
         )
-    return _answer(request, crossing, section)
+    # Any edit of hours or capacity may leave bookings without a place: they move or are
+    # cancelled in the same transaction, and the answer says how many.
+    rebooked = apply_capacity_drops(session, crossing=crossing)
+    return _answer(request, crossing, section, rebooked=rebooked)
 
 
 @router.post("/{code}/settings")
