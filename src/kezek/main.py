@@ -19,6 +19,7 @@ from kezek.notifications.endpoints import router as notifications_router
 from kezek.observability import RequestContextMiddleware, configure_logging
 from kezek.openapi import install_openapi
 from kezek.ops import router as ops_router
+from kezek.people.endpoints import admin_router as people_admin_router
 from kezek.people.endpoints import router as people_router
 from kezek.people.throttle import LoginThrottle
 from kezek.vehicles.endpoints import router as vehicles_router
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     install_handlers(app)
     app.include_router(people_router)
+    app.include_router(people_admin_router)
     app.include_router(crossings_router)
     app.include_router(booking_router)
     app.include_router(ops_router)

@@ -30,6 +30,7 @@ from kezek.people.schemas import CompanyIn, CompanyOut, MeOut, RegistrationIn, R
 from kezek.people.tokens import issue_token
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
+admin_router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
 REGISTRATION_ERRORS = (LoginTaken, NationalIdTaken, InvalidIin, InvalidBin, InvalidRole)
 
@@ -115,11 +116,10 @@ def add_company(body: CompanyIn, user: CurrentUser, session: DbSession) -> Compa
 ADMIN_ERRORS = (NotAuthenticated, Forbidden, UserNotFound)
 
 
-@router.post(
-    "/admin/users",
+@admin_router.post(
+    "/users",
     response_model=MeOut,
     status_code=status.HTTP_201_CREATED,
-    tags=["admin"],
     responses=error_responses(*ADMIN_ERRORS, *REGISTRATION_ERRORS),
 )
 def admin_create_user(body: RegistrationIn, session: DbSession, _: AdminUser) -> MeOut:
@@ -127,10 +127,9 @@ def admin_create_user(body: RegistrationIn, session: DbSession, _: AdminUser) ->
     return me_out(session, service.register(session, data=body, self_service=False))
 
 
-@router.post(
-    "/admin/users/{login}/roles",
+@admin_router.post(
+    "/users/{login}/roles",
     response_model=MeOut,
-    tags=["admin"],
     responses=error_responses(*ADMIN_ERRORS),
 )
 def admin_grant_role(login: str, body: RoleGrantIn, session: DbSession, _: AdminUser) -> MeOut:
@@ -139,10 +138,9 @@ def admin_grant_role(login: str, body: RoleGrantIn, session: DbSession, _: Admin
     return me_out(session, user)
 
 
-@router.delete(
-    "/admin/users/{login}/roles/{role}",
+@admin_router.delete(
+    "/users/{login}/roles/{role}",
     response_model=MeOut,
-    tags=["admin"],
     responses=error_responses(*ADMIN_ERRORS),
 )
 def admin_revoke_role(login: str, role: Role, session: DbSession, _: AdminUser) -> MeOut:
