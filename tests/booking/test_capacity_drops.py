@@ -354,8 +354,9 @@ def _within_capacity(engine):
 
 
 def test_the_admin_page_says_how_many_moved_and_were_cancelled(client, auth, engine, fleet):
-    from kezek.web.i18n import COOKIE
     from web.conftest import log_in
+
+    from kezek.web.i18n import COOKIE
 
     _one_per_hour(client, auth)
     fleet.top_up()

@@ -119,8 +119,9 @@ def _book_all(session, today: date, bookings) -> None:
 def _change(session, crossing, today: date, change) -> None:
     kind, day = change[0], today + timedelta(days=change[1])
     if kind == "capacity":
+        limit = max(change[2], sum(change[3].values()))  # explicit hours fit in the day
         data = CapacityRuleIn(
-            category="truck", valid_from=day, daily_limit=change[2], hour_overrides=change[3]
+            category="truck", valid_from=day, daily_limit=limit, hour_overrides=change[3]
         )
         add_capacity_rule(session, crossing=crossing, kind=DirectionKind.EXIT, data=data)
         return

@@ -114,9 +114,7 @@ def _make_counter(session: Session, key: SlotKey) -> None:
 
 def _claim_racy(session: Session, key: SlotKey) -> bool:
     """Check, then write what was read: the lost-update race (for the test that shows it)."""
-    row = session.execute(
-        select(SlotCounter.id, SlotCounter.taken).where(*_where(key))
-    ).one()
+    row = session.execute(select(SlotCounter.id, SlotCounter.taken).where(*_where(key))).one()
     if row.taken >= key.capacity:
         return False
     pause_before_write()
