@@ -111,6 +111,10 @@ class _Plan:
     def free(self, key: SlotKey) -> int:
         return key.capacity - self.taken.get((key.day, key.hour, key.pool), 0)
 
+    def mark_full(self, key: SlotKey) -> None:
+        """A claim found no place left: a booking made meanwhile took it."""
+        self.taken[(key.day, key.hour, key.pool)] = key.capacity
+
     def took(self, key: SlotKey, delta: int) -> None:
         index = (key.day, key.hour, key.pool)
         self.taken[index] = self.taken.get(index, 0) + delta
@@ -236,7 +240,7 @@ def _move(plan: _Plan, booking: Booking, same_counter: bool) -> bool:
             # The claim re-checks the place in its one UPDATE: the plan's count is only a
             # guide, a booking made meanwhile may have taken it.
             if not capacity.claim(plan.session, place.counter):
-                plan.took(place.counter, place.counter.capacity)
+                plan.mark_full(place.counter)
                 continue
             plan.took(place.counter, 1)
             capacity.release(plan.session, old)
