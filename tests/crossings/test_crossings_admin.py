@@ -368,3 +368,17 @@ def test_edit_of_an_unknown_crossing_is_404(client, admin):
     r = client.patch("/api/v1/crossings/ATLANTIS", json={"notes": "x"}, headers=admin)
     assert r.status_code == 404
     assert r.json()["error"] == "crossing_not_found"
+
+
+def test_openapi_lists_the_rebooking_headers_of_every_admin_change(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    changes = [
+        ("patch", "/api/v1/crossings/{code}", "200"),
+        ("put", "/api/v1/crossings/{code}/directions/{direction}/hours", "200"),
+        ("post", "/api/v1/crossings/{code}/directions/{direction}/exceptions", "201"),
+        ("delete", "/api/v1/crossings/{code}/exceptions/{exception_id}", "204"),
+        ("post", "/api/v1/crossings/{code}/directions/{direction}/capacity", "201"),
+    ]
+    for method, path, status in changes:
+        headers = paths[path][method]["responses"][status]["headers"]
+        assert {"Kezek-Bookings-Moved", "Kezek-Bookings-Cancelled"} <= set(headers), path

@@ -1,7 +1,7 @@
 """Crossings API: public reading and availability, admin editing."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -28,7 +28,7 @@ from kezek.crossings.schemas import (
     WeeklyHoursReplace,
 )
 from kezek.deps import AdminUser, DbSession
-from kezek.errors import Forbidden, NotAuthenticated, error_responses
+from kezek.errors import AppError, Forbidden, NotAuthenticated, error_responses
 from kezek.models.crossing import Crossing, Direction, DirectionKind
 
 router = APIRouter(prefix="/api/v1/crossings", tags=["crossings"])
@@ -37,6 +37,16 @@ ADMIN_ERRORS = (NotAuthenticated, Forbidden, CrossingNotFound)
 
 # The answer to a change of hours or capacity says what it did to the bookings that no longer fit.
 MOVED_HEADER, CANCELLED_HEADER = "Kezek-Bookings-Moved", "Kezek-Bookings-Cancelled"
+
+
+def rebooking_responses(success: int, *errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of an admin change: its refusals, and the two headers on success."""
+    header = {"schema": {"type": "integer", "minimum": 0}}
+    headers = {
+        MOVED_HEADER: {**header, "description": "bookings moved to the nearest free slot"},
+        CANCELLED_HEADER: {**header, "description": "bookings cancelled with fees refunded"},
+    }
+    return {**error_responses(*errors), success: {"headers": headers}}
 
 
 def rebook(session: DbSession, crossing: Crossing, response: Response) -> DropTally:
@@ -119,7 +129,9 @@ def availability(
     )
 
 
-@router.patch("/{code}", response_model=CrossingOut, responses=error_responses(*ADMIN_ERRORS))
+@router.patch(
+    "/{code}", response_model=CrossingOut, responses=rebooking_responses(200, *ADMIN_ERRORS)
+)
 def update_settings(
     code: str, body: CrossingSettingsIn, session: DbSession, response: Response, _: AdminUser
 ) -> CrossingOut:
@@ -134,7 +146,7 @@ def update_settings(
 @router.put(
     "/{code}/directions/{direction}/hours",
     response_model=DirectionOut,
-    responses=error_responses(*ADMIN_ERRORS),
+    responses=rebooking_responses(200, *ADMIN_ERRORS),
 )
 def replace_hours(
     code: str,
@@ -159,7 +171,7 @@ def replace_hours(
     "/{code}/directions/{direction}/exceptions",
     response_model=ExceptionOut,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(*ADMIN_ERRORS),
+    responses=rebooking_responses(201, *ADMIN_ERRORS),
 )
 def add_exception(
     code: str,
@@ -180,7 +192,7 @@ def add_exception(
 @router.delete(
     "/{code}/exceptions/{exception_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(*ADMIN_ERRORS, ExceptionNotFound),
+    responses=rebooking_responses(204, *ADMIN_ERRORS, ExceptionNotFound),
 )
 def delete_exception(
     code: str, exception_id: int, session: DbSession, response: Response, _: AdminUser
@@ -196,7 +208,7 @@ def delete_exception(
     "/{code}/directions/{direction}/capacity",
     response_model=CapacityRuleOut,
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(*ADMIN_ERRORS),
+    responses=rebooking_responses(201, *ADMIN_ERRORS),
 )
 def add_capacity_rule(
     code: str,
