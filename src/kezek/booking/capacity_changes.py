@@ -263,21 +263,13 @@ def _relocate(plan: _Plan, booking: Booking, place: Place) -> None:
         "after": after,
         "reason": CancelReason.CAPACITY_DROP,
     }
-    record(
-        plan.session,
+    _tell(
+        plan,
+        booking,
         action="booking.capacity_move",
-        object_type="booking",
-        object_id=booking.id,
-        on_behalf_of=booking.owner_id,
-        payload=what,
-    )
-    notify(
-        plan.session,
-        party_id=booking.owner_id,
         kind="booking.moved",
         event_key=f"capacity_drop:{booking.id}:{place.day}T{place.hour}:{plan.now.isoformat()}",
-        payload=what,
-        now=plan.now,
+        what=what,
     )
 
 
@@ -291,9 +283,23 @@ def _cancel(plan: _Plan, booking: Booking) -> None:
     plan.session.flush()
     refunded = refund_fees(plan.session, booking=booking)
     what = {**_about(booking), "reason": CancelReason.CAPACITY_DROP, "refunded_tiyn": refunded}
+    _tell(
+        plan,
+        booking,
+        action="booking.capacity_cancel",
+        kind="booking.cancelled",
+        event_key=f"capacity_drop:{booking.id}:cancelled",
+        what=what,
+    )
+
+
+def _tell(
+    plan: _Plan, booking: Booking, *, action: str, kind: str, event_key: str, what: dict
+) -> None:
+    """The footprint of what happened to a booking, and the owner's message about it."""
     record(
         plan.session,
-        action="booking.capacity_cancel",
+        action=action,
         object_type="booking",
         object_id=booking.id,
         on_behalf_of=booking.owner_id,
@@ -302,8 +308,8 @@ def _cancel(plan: _Plan, booking: Booking) -> None:
     notify(
         plan.session,
         party_id=booking.owner_id,
-        kind="booking.cancelled",
-        event_key=f"capacity_drop:{booking.id}:cancelled",
+        kind=kind,
+        event_key=event_key,
         payload=what,
         now=plan.now,
     )
