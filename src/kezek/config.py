@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     )
     admission_wait_seconds: float = 10
     cookie_secure: bool = False
+    face_match_threshold: float = Field(
+        default=0.6,
+        description="Largest embedding distance at which two faces count as the same person",
+    )
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept beside the database."""

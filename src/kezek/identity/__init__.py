@@ -1,0 +1,1 @@
+"""Identity verification: the offline face engine (detection, landmarks, embeddings, matching)."""
