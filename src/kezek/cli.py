@@ -1,8 +1,9 @@
-"""The `kezek` command: serve, db upgrade, demo, admin, audit."""
+"""The `kezek` command: serve, db upgrade, demo, admin, audit, worker, identity."""
 
 import json
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import click
 
@@ -294,3 +295,26 @@ def worker(once: str | None, now: datetime | None) -> None:
         return
     done = jobs.JOBS[once](now=now)
     click.echo(f"{once}: {done} marked")
+
+
+@main.group()
+def identity() -> None:
+    """Identity verification: the offline face engine."""
+
+
+@identity.command("evaluate")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--threshold",
+    type=float,
+    default=None,
+    help="Match threshold to evaluate; default the configured one (KEZEK_FACE_MATCH_THRESHOLD)",
+)
+def identity_evaluate(folder: Path, threshold: float | None) -> None:
+    """Genuine/impostor distances, error rates and timings on FOLDER/<person>/<photos>."""
+    from kezek.identity.evaluate import evaluate, report_lines
+
+    if threshold is None:
+        threshold = get_settings().face_match_threshold
+    for line in report_lines(evaluate(folder, threshold)):
+        click.echo(line)
