@@ -11,6 +11,7 @@ from kezek.identity import models
 from kezek.identity.errors import (
     FaceTooSmall,
     ImageTooDark,
+    ImageTooLarge,
     NoFace,
     NotAnImage,
     SeveralFaces,
@@ -119,3 +120,21 @@ def test_model_versions_name_the_files_and_never_the_68_point_model():
     assert versions["landmarks"].startswith("shape_predictor_5_face_landmarks.dat sha256:")
     assert versions["embedding"].startswith("dlib_face_recognition_resnet_model_v1.dat sha256:")
     assert "68" not in " ".join(versions.values())
+
+
+def test_a_dark_photo_without_a_visible_face_is_refused_as_too_dark():
+    night = np.full((480, 640, 3), 10, dtype=np.uint8)
+    with pytest.raises(ImageTooDark):
+        face_from_bytes(encoded(Image.fromarray(night)))
+
+
+def test_too_many_bytes_are_refused_before_decoding(monkeypatch):
+    monkeypatch.setattr("kezek.identity.images.MAX_BYTES", 1000)
+    with pytest.raises(ImageTooLarge):
+        read_image(photo(OBAMA[0]))
+
+
+def test_too_many_pixels_are_refused_before_decoding(monkeypatch):
+    monkeypatch.setattr("kezek.identity.images.MAX_PIXELS", 100_000)
+    with pytest.raises(ImageTooLarge):
+        read_image(photo(OBAMA[0]))

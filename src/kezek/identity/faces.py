@@ -4,6 +4,7 @@ Two embeddings of the same person lie close (Euclidean distance); `same_person` 
 distance with the configured threshold (`KEZEK_FACE_MATCH_THRESHOLD`, see docs/identity.md).
 """
 
+import threading
 from dataclasses import dataclass
 
 import dlib
@@ -27,6 +28,8 @@ MIN_IMAGE_BRIGHTNESS = 30
 UPSAMPLE_BELOW_LONG_SIDE = 640
 CHIP_SIZE = 150
 CHIP_PADDING = 0.25
+# The ResNet keeps its working buffers in the network object: one embedding at a time per process.
+_EMBEDDER_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,8 @@ def _brightness(pixels: np.ndarray, statistic=np.mean) -> float:
 def _embed(image: np.ndarray, shape: dlib.full_object_detection) -> np.ndarray:
     """Align the face on a 150x150 chip (from the 5 landmarks) and embed the chip."""
     chip = dlib.get_face_chip(image, shape, size=CHIP_SIZE, padding=CHIP_PADDING)
-    return np.array(models.embedder().compute_face_descriptor(chip))
+    with _EMBEDDER_LOCK:
+        return np.array(models.embedder().compute_face_descriptor(chip))
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> float:
