@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kezek.audit.service import record
-from kezek.booking import capacity
+from kezek.booking import capacity, rules_lock
 from kezek.booking.service import counter_of
 from kezek.booking.slots import PRIORITY_QUOTA_SHARE, SlotKey, pool_of_day, slot_times
 from kezek.crossings.service import horizon_end, local_today
@@ -125,6 +125,8 @@ def apply_capacity_drops(
 ) -> DropTally:
     """Move or cancel the bookings that no longer fit after an admin change to `crossing`."""
     now = now or utcnow()
+    # Claims in flight under the old rules commit first; the counts below include them.
+    rules_lock.exclusive_for_change(session, crossing_id=crossing.id)
     tally = DropTally()
     for direction in crossing.directions:
         tally.add(_apply_to_direction(session, crossing=crossing, direction=direction, now=now))

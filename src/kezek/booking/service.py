@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kezek.audit.service import record
-from kezek.booking import capacity
+from kezek.booking import capacity, rules_lock
 from kezek.booking.authorization import (
     VehicleAction,
     acting_party_ids,
@@ -72,6 +72,7 @@ def create_booking(
     vehicle = _vehicle(session, data.vehicle_id)
     authorize_vehicle(session, user=user, vehicle=vehicle, action=VehicleAction.BOOK)
     _check_priority_cargo(data)
+    rules_lock.share_for_booking(session, crossing_code=data.crossing, kind=data.direction)
     crossing = get_crossing(session, code=data.crossing)
     direction = direction_of(crossing, data.direction)
     slot = resolve_slot(
@@ -186,6 +187,7 @@ def reschedule_booking(
 ) -> Booking:
     """Move to another date or hour at the same crossing and direction, for 100 MRP."""
     now = now or utcnow()
+    rules_lock.share_for_existing(session, booking_id=booking_id)
     booking = _mine(session, user=user, booking_id=booking_id, lock=True)
     authorize_vehicle(session, user=user, vehicle=booking.vehicle, action=VehicleAction.BOOK)
     _require_active(booking)
