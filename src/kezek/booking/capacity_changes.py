@@ -20,7 +20,6 @@ Choices, for the product owner to confirm:
   priority fees (reschedule fees the owner chose to pay stay paid).
 """
 
-import math
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,7 +31,13 @@ from sqlalchemy.orm import Session
 from kezek.audit.service import record
 from kezek.booking import capacity, rules_lock
 from kezek.booking.service import counter_of
-from kezek.booking.slots import PRIORITY_QUOTA_SHARE, SlotKey, pool_of_day, slot_times
+from kezek.booking.slots import (
+    SlotKey,
+    booking_closes_at,
+    pool_of_day,
+    priority_quota,
+    slot_times,
+)
 from kezek.crossings.service import horizon_end, local_today
 from kezek.db import utcnow
 from kezek.ledger.service import post_once
@@ -94,12 +99,11 @@ class _Plan:
         return hours.get(booking.hour, 0) if pool == booking.pool else 0
 
     def quota(self, day: date, category: str, priority: Priority) -> int:
-        _, hours = self.day(day, category)
-        return math.floor(sum(hours.values()) * PRIORITY_QUOTA_SHARE[priority])
+        return priority_quota(self.day(day, category)[1], priority)
 
     def bookable(self, day: date, hour: int) -> tuple[datetime, datetime] | None:
         starts_at, ends_at = slot_times(self.crossing, day=day, hour=hour)
-        closes_at = starts_at - timedelta(minutes=self.crossing.booking_lead_minutes)
+        closes_at = booking_closes_at(self.crossing, starts_at)
         return (starts_at, ends_at) if self.now <= closes_at else None
 
     def days_in_horizon(self) -> Iterator[date]:

@@ -42,7 +42,7 @@ from kezek.booking.errors import (
 )
 from kezek.booking.fees import Fee, booking_fees, reschedule_fee
 from kezek.booking.schemas import OUT_OF_TURN_CARGO, BookingIn, DriverIn, RescheduleIn, SubstituteIn
-from kezek.booking.slots import Slot, SlotKey, resolve_slot
+from kezek.booking.slots import Slot, SlotKey, booking_closes_at, resolve_slot
 from kezek.crossings.service import direction_of, get_crossing, local_today
 from kezek.db import utcnow
 from kezek.ledger.money import format_kzt
@@ -400,8 +400,7 @@ def _require_active(booking: Booking) -> None:
 def _refuse_if_started(booking: Booking, now: datetime) -> None:
     """A booking moves only while its own slot could still be booked: once the lead time before
     it has begun, moving it would turn a no-show into a paid postponement."""
-    closes_at = booking.slot_start - timedelta(minutes=booking.crossing.booking_lead_minutes)
-    if now > closes_at:
+    if now > booking_closes_at(booking.crossing, booking.slot_start):
         raise BookingClosed(
             f"Booking {booking.reference} starts at {booking.day} {booking.hour:02d}:00; "
             "it can no longer be moved."

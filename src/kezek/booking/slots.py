@@ -41,6 +41,17 @@ def slot_times(crossing: Crossing, *, day: date, hour: int) -> tuple[datetime, d
     return start, start + timedelta(hours=1)
 
 
+def booking_closes_at(crossing: Crossing, starts_at: datetime) -> datetime:
+    """When booking (or moving a booking into) the slot starting at `starts_at` ends."""
+    return starts_at - timedelta(minutes=crossing.booking_lead_minutes)
+
+
+def priority_quota(hours: dict[int, int], priority: Priority) -> int:
+    """Places of a day's quota for out-of-turn or accelerated passage (hours: capacity per open
+    hour of the day)."""
+    return math.floor(sum(hours.values()) * PRIORITY_QUOTA_SHARE[priority])
+
+
 def resolve_slot(
     *,
     crossing: Crossing,
@@ -66,7 +77,7 @@ def resolve_slot(
         open_list = ", ".join(f"{h:02d}:00" for h in hours) or "none"
         raise SlotClosed(f"{crossing.code} is closed at {hour:02d}:00 on {day}; open: {open_list}.")
     starts_at, ends_at = slot_times(crossing, day=day, hour=hour)
-    closes_at = starts_at - timedelta(minutes=crossing.booking_lead_minutes)
+    closes_at = booking_closes_at(crossing, starts_at)
     if now > closes_at:
         raise BookingClosed(
             f"Booking for {day} {hour:02d}:00 closed {crossing.booking_lead_minutes} minutes "
@@ -75,7 +86,7 @@ def resolve_slot(
     if priority == Priority.NORMAL:
         counter = SlotKey(direction.id, day, hour, pool, hours[hour])
     else:
-        quota = math.floor(sum(hours.values()) * PRIORITY_QUOTA_SHARE[priority])
+        quota = priority_quota(hours, priority)
         counter = SlotKey(direction.id, day, WHOLE_DAY, str(priority), quota)
     return Slot(day, hour, starts_at, ends_at, counter)
 
