@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     )
     admission_wait_seconds: float = 10
     cookie_secure: bool = False
+    media_dir: Path = Field(
+        default=VAR_DIR / "media",
+        description="Identity photos and selfie videos, outside the web root, never served raw",
+    )
     face_match_threshold: float = Field(
         default=0.6,
         description="Largest embedding distance at which two faces count as the same person",
