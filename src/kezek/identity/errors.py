@@ -31,3 +31,23 @@ class FaceTooSmall(InvalidInput):
 class ImageTooDark(InvalidInput):
     code = "image_too_dark"
     message = "The photo is too dark to recognise the face; take it in better light."
+
+
+class NotAVideo(InvalidInput):
+    code = "not_a_video"
+    message = "The file is not a video we can read; send a WebM or MP4 recording."
+
+
+class VideoTooLarge(InvalidInput):
+    code = "video_too_large"
+    message = "The video is too large; send a recording under 30 MB and at most 4096 px wide."
+
+
+class VideoTooLong(InvalidInput):
+    code = "video_too_long"
+    message = "The video is too long; record at most 20 seconds."
+
+
+class VideoTooShort(InvalidInput):
+    code = "video_too_short"
+    message = "The video is too short; record at least 2 seconds while following the instructions."
