@@ -30,6 +30,11 @@ def frames(kind: str) -> list[np.ndarray]:
         # As synthetic.mixed_clip, reusing the answer already made.
         answer, biden = frames("answer"), synthetic.turning_clip(portrait("biden/biden.jpg"), STEPS)
         return answer[: len(answer) // 2] + biden[len(answer) // 2 :]
+    if kind == "photo_between_turns":
+        # As synthetic.photo_between_turns_clip, reusing the answer already made.
+        photo, answer = portrait("biden/biden.jpg").image, frames("answer")
+        angles = synthetic.turn_angles(STEPS)
+        return [photo if abs(a) < 8 else f for f, a in zip(answer, angles, strict=True)]
     if kind == "two_faces":
         collins = portrait("collins/astronaut.png").image[:, 160:480]
         return synthetic.side_by_side([f[:, 160:480] for f in frames("answer")], [collins] * 60)

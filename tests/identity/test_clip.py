@@ -37,6 +37,12 @@ def test_a_person_who_changes_half_way_fails_with_face_changed():
     assert verdict.reason == "face_changed"
 
 
+def test_a_photo_held_up_between_turns_of_another_head_fails_with_face_changed():
+    for document_name in (OBAMA_DOCUMENT, "biden/biden.jpg"):  # whichever the document shows
+        verdict = analyse_clip(clip("photo_between_turns"), STEPS, document(document_name))
+        assert verdict.reason == "face_changed", verdict.measures
+
+
 def test_a_photo_and_two_faces_fail():
     assert analyse_clip(clip("still"), STEPS, document(OBAMA_DOCUMENT)).reason == "no_head_turn"
     two = analyse_clip(clip("two_faces"), STEPS, document(OBAMA_DOCUMENT))

@@ -205,6 +205,14 @@ def mixed_clip(first: Portrait, second: Portrait, steps: list[str], fps: int = F
     return a[:middle] + b[middle:]
 
 
+def photo_between_turns_clip(turning: Portrait, photo: Portrait, steps: list[str], fps: int = FPS):
+    """`turning` answers the challenge, but a still `photo` of someone else is held up whenever
+    the head is near frontal (the frames a check would compare with the document)."""
+    frames = turning_clip(turning, steps, fps)
+    angles = turn_angles(steps, fps)
+    return [photo.image if abs(a) < 8 else f for f, a in zip(frames, angles, strict=True)]
+
+
 def side_by_side(left: list[np.ndarray], right: list[np.ndarray]) -> list[np.ndarray]:
     """Two clips of half width in one frame: two faces at once."""
     return [np.concatenate([a, b], axis=1) for a, b in zip(left, right, strict=False)]
