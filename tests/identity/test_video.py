@@ -1,0 +1,93 @@
+"""Reading uploaded videos: WebM as browsers record it, MP4, and refusals instead of a 500."""
+
+import contextlib
+import io
+import os
+from fractions import Fraction
+
+import av
+import numpy as np
+import pytest
+
+from kezek.errors import InvalidInput
+from kezek.identity.errors import NotAVideo, VideoTooLarge, VideoTooLong, VideoTooShort
+from kezek.identity.synthetic import write_video
+from kezek.identity.video import read_video
+
+from .conftest import photo
+
+
+def gradient_frames(count: int, width: int = 64, height: int = 48) -> list[np.ndarray]:
+    return [np.full((height, width, 3), (i * 7) % 256, np.uint8) for i in range(count)]
+
+
+def browser_like_webm(count: int = 40, start_ms: int = 5000, step_ms: int = 66) -> bytes:
+    """WebM as MediaRecorder writes it: live mode (no duration, no cues), timestamps not at 0."""
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="webm", options={"live": "1"}) as container:
+        stream = container.add_stream("libvpx", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 1000)
+        for index, image in enumerate(gradient_frames(count)):
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts, frame.time_base = start_ms + index * step_ms, Fraction(1, 1000)
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return buffer.getvalue()
+
+
+def test_a_browser_webm_without_duration_is_read_from_its_own_timestamps():
+    frames = read_video(browser_like_webm())
+    assert frames[0].t == 0
+    assert 2.4 < frames[-1].t < 2.7
+    assert 20 <= len(frames) <= 27  # ~10 a second out of 15
+    assert all(b.t > a.t for a, b in zip(frames, frames[1:], strict=False))
+
+
+def test_frames_are_sampled_ten_a_second_and_scaled_to_640():
+    data = write_video(gradient_frames(30, 1280, 720), fps=15, format="mp4")
+    frames = read_video(data)
+    assert len(frames) == 20
+    assert frames[0].image.shape == (360, 640, 3)
+    assert frames[0].image.dtype == np.uint8
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        os.urandom(50_000),
+        b"",
+        photo("obama/obama.jpg"),
+        photo("collins/astronaut.png"),
+        b"\x1a\x45\xdf\xa3" + os.urandom(2000),  # an EBML (WebM) header, then garbage
+    ],
+    ids=["random", "empty", "jpeg", "png", "webm_header"],
+)
+def test_what_is_not_a_video_is_refused(data):
+    with pytest.raises(NotAVideo):
+        read_video(data)
+
+
+def test_a_truncated_webm_is_refused_cleanly():
+    data = write_video(gradient_frames(45), fps=15)
+    for cut in (200, len(data) // 3):
+        with pytest.raises((NotAVideo, VideoTooShort)):
+            read_video(data[:cut])
+
+
+def test_a_corrupted_webm_never_fails_with_anything_but_a_refusal():
+    data = bytearray(write_video(gradient_frames(45), fps=15))
+    rng = np.random.default_rng(4)
+    for offset in rng.integers(200, len(data), 30):
+        data[offset] ^= 0xFF
+    with contextlib.suppress(InvalidInput):
+        read_video(bytes(data))
+
+
+def test_limits():
+    with pytest.raises(VideoTooLarge):
+        read_video(b"\0" * (30 * 1024 * 1024 + 1))
+    with pytest.raises(VideoTooLong):
+        read_video(write_video(gradient_frames(21 * 5), fps=5))
+    with pytest.raises(VideoTooShort):
+        read_video(write_video(gradient_frames(15), fps=15))
