@@ -13,7 +13,9 @@ from kezek.config import Settings, get_settings
 from kezek.crossings.endpoints import router as crossings_router
 from kezek.db import make_engine
 from kezek.handlers import install_handlers
+from kezek.identity.document_endpoints import router as identity_document_router
 from kezek.identity.endpoints import router as identity_router
+from kezek.identity.review_endpoints import router as identity_review_router
 from kezek.identity.storage import MediaStore
 from kezek.ledger.endpoints import admin_router as mrp_router
 from kezek.ledger.endpoints import router as ledger_router
@@ -63,6 +65,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(mrp_router)
     app.include_router(checkpoint_router)
     app.include_router(identity_router)
+    app.include_router(identity_document_router)
+    app.include_router(identity_review_router)
     app.include_router(notifications_router)
     app.include_router(api_docs_router)
     install_web(app)

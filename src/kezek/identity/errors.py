@@ -8,7 +8,7 @@ from kezek.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 
 class NotAnImage(InvalidInput):
     code = "not_an_image"
-    message = "The file is not a JPEG, PNG or WebP image."
+    message = "The file is not a JPEG, PNG, WebP or HEIC (HEIF) image."
 
 
 class ImageTooLarge(InvalidInput):

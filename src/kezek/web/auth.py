@@ -29,6 +29,7 @@ class NavUser:
     is_admin: bool
     can_book: bool = False
     can_check_in: bool = False
+    can_review_identities: bool = False
 
 
 # The roles that book (as the bookings API: kezek.booking.endpoints.Booker).
@@ -44,6 +45,7 @@ def _nav(user: User) -> NavUser:
         Role.ADMIN in user.roles,
         can_book=bool(BOOKER_ROLES & user.roles),
         can_check_in=bool(CHECKPOINT_ROLES & user.roles),
+        can_review_identities=Role.ANALYST in user.roles,
     )
 
 

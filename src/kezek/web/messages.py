@@ -252,3 +252,22 @@ ERROR_TEXT.update(
         "face_mismatch": N_("The face in the video does not match the document photo."),
     }
 )
+
+# The document photo of the identity check, and the analysts' duplicate reviews.
+ERROR_TEXT.update(
+    {
+        "not_an_image": N_("The file is not a JPEG, PNG, WebP or HEIC (HEIF) image."),
+        "image_too_large": N_(
+            "The image is too large; send a photo under 20 MB and 50 megapixels."
+        ),
+        "no_face": N_("No face was found on the photo; take it facing the camera, in good light."),
+        "several_faces": N_("More than one face is on the photo; exactly one is needed."),
+        "face_too_small": N_("The face is too small on the photo; come closer or crop the photo."),
+        "image_too_dark": N_(
+            "The photo is too dark to recognise the face; take it in better light."
+        ),
+        "document_not_found": N_("No such identity document."),
+        "review_not_found": N_("No such duplicate review."),
+        "review_already_resolved": N_("This duplicate review was already decided."),
+    }
+)

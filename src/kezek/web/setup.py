@@ -14,6 +14,8 @@ from kezek.web.pages import (
     checkpoint,
     crossings,
     identity,
+    identity_documents,
+    identity_reviews,
     statement,
 )
 
@@ -30,5 +32,7 @@ def install(app: FastAPI) -> None:
     app.include_router(statement.router)
     app.include_router(checkpoint.router)
     app.include_router(identity.router)
+    app.include_router(identity_documents.router)
+    app.include_router(identity_reviews.router)
     app.state.render_error_page = render_error_page
     app.add_middleware(LanguageSwitchMiddleware)
