@@ -12,7 +12,7 @@ import pytest
 from kezek.errors import InvalidInput
 from kezek.identity.errors import NotAVideo, VideoTooLarge, VideoTooLong, VideoTooShort
 from kezek.identity.synthetic import write_video
-from kezek.identity.video import read_video
+from kezek.identity.video import read_video, upright
 
 from .conftest import photo
 
@@ -91,3 +91,13 @@ def test_limits():
         read_video(write_video(gradient_frames(21 * 5), fps=5))
     with pytest.raises(VideoTooShort):
         read_video(write_video(gradient_frames(15), fps=15))
+
+
+def test_a_display_rotation_is_applied_counterclockwise():
+    image = np.zeros((2, 3, 3), np.uint8)
+    image[0, 2] = 255  # the top-right pixel
+    turned = upright(image, 90.0)
+    assert turned.shape == (3, 2, 3)
+    assert turned[0, 0, 0] == 255  # top-right goes to top-left when turned counterclockwise
+    assert upright(image, 0.0) is image
+    assert upright(image, -90.0)[2, 1, 0] == 255
