@@ -96,6 +96,19 @@ def test_at_most_two_answers_worth_of_turns():
     assert check_challenge(yaws(looped + one_answer), STEPS).reason == "turns_not_as_asked"
 
 
+@pytest.mark.parametrize("phase", range(11))
+def test_two_loops_of_the_answer_pass_from_whatever_frame_the_recording_starts(phase):
+    one_answer = [0, 0, 0.3, 0.3, 0, -0.3, -0.3, 0, 0.3, 0.3, 0]
+    looped = (one_answer * 3)[phase : phase + 2 * len(one_answer)]
+    result = check_challenge(yaws(looped), STEPS)
+    assert result.passed, result.measures["turns"]
+
+
+def test_a_turn_already_under_way_when_the_clip_starts_is_not_counted():
+    turns = detect_turns(yaws([0.3, 0.3, 0, 0, -0.3, 0, 0.3]), baseline=0)
+    assert [turn.direction for turn in turns] == ["right", "left"]
+
+
 def test_the_baseline_is_the_frontal_pose_even_when_most_turns_go_one_way():
     # Two long left turns and one short right: a median would sit between frontal and left.
     values = (
