@@ -146,3 +146,9 @@ def test_y4m_for_chromiums_fake_camera(tmp_path):
     assert len(body) == 3 * frame_bytes and body.startswith(b"FRAME\n")
     with pytest.raises(ValueError):
         synthetic.write_y4m([np.zeros((47, 64, 3), np.uint8)], tmp_path / "odd.y4m")
+
+
+def test_the_steps_are_checked():
+    for steps in ([], ["left", "up"], ["LEFT"]):
+        with pytest.raises(ValueError):
+            check_challenge(yaws([0, 0.3, 0]), steps)

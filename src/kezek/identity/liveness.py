@@ -111,7 +111,9 @@ def _scaled(box: dlib.rectangle, factor: int) -> dlib.rectangle:
 
 def check_challenge(observations: list[Observation], steps: list[str]) -> LivenessResult:
     """Whether the observed head turns answer `steps` (e.g. ["left", "right", "left"])."""
-    measures: dict[str, Any] = _face_counts(observations)
+    if not steps or set(steps) - set(DIRECTIONS):
+        raise ValueError(f"steps must be a non-empty list of {sorted(DIRECTIONS)}: {steps}")
+    measures: dict[str, Any] = _face_counts(observations) | {"steps": list(steps)}
     reason = _face_presence_problem(measures)
     if reason:
         return LivenessResult(False, reason, measures)
