@@ -174,9 +174,10 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def settings(engine: Engine) -> Settings:
+def settings(engine: Engine, tmp_path: Path) -> Settings:
     return Settings(
         database_url=engine.url.render_as_string(hide_password=False),
+        media_dir=tmp_path / "media",
         secret_key=TEST_SECRET,
         log_json=False,
     )

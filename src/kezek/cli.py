@@ -275,7 +275,7 @@ class _session:
 @click.option(
     "--once",
     "once",
-    type=click.Choice(["no-shows"]),
+    type=click.Choice(["no-shows", "video-purge"]),
     default=None,
     help="Run this job once and exit (for cron and tests)",
 )
@@ -287,14 +287,14 @@ class _session:
     help="With --once: the moment the job takes as now (ISO 8601 with offset); default the clock",
 )
 def worker(once: str | None, now: datetime | None) -> None:
-    """Run the scheduled jobs (the no-show sweep every minute)."""
+    """Run the scheduled jobs (the no-show sweep every minute, the selfie-video purge)."""
     from kezek import worker as jobs
 
     if once is None:
         jobs.run_forever()
         return
     done = jobs.JOBS[once](now=now)
-    click.echo(f"{once}: {done} marked")
+    click.echo(f"{once}: {done} {'deleted' if once == 'video-purge' else 'marked'}")
 
 
 @main.group()

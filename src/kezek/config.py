@@ -45,6 +45,21 @@ class Settings(BaseSettings):
     )
     admission_wait_seconds: float = 10
     cookie_secure: bool = False
+    media_dir: Path = Field(
+        default=VAR_DIR / "media",
+        description="Identity photos and selfie videos, outside the web root, never served raw",
+    )
+    identity_challenge_seconds: int = Field(
+        default=180, description="How long a camera-check challenge may be answered"
+    )
+    identity_max_failures: int = Field(
+        default=5, description="Failed camera checks in a row before a lockout"
+    )
+    identity_lockout_minutes: int = 60
+    identity_video_retention_hours: int = Field(
+        default=24,
+        description="How long a decided selfie video stays for analysts to flag it; then deleted",
+    )
     face_match_threshold: float = Field(
         default=0.6,
         description="Largest embedding distance at which two faces count as the same person",

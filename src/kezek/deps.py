@@ -11,6 +11,7 @@ from kezek.audit.context import identify_actor
 from kezek.config import Settings
 from kezek.db import new_session
 from kezek.errors import Forbidden, NotAuthenticated
+from kezek.identity.storage import MediaStore
 from kezek.models.party import Role, User
 from kezek.people.service import user_by_id
 from kezek.people.tokens import EXPIRED, read_token
@@ -41,6 +42,13 @@ def get_db(request: Request) -> Iterator[Session]:
 # response instead of a success the database never kept.
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def get_media(request: Request) -> MediaStore:
+    return request.app.state.media
+
+
+Media = Annotated[MediaStore, Depends(get_media)]
 
 
 GET_TOKEN = "get one from POST /api/v1/auth/token and send it as `Authorization: Bearer <token>`."

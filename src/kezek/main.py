@@ -13,6 +13,8 @@ from kezek.config import Settings, get_settings
 from kezek.crossings.endpoints import router as crossings_router
 from kezek.db import make_engine
 from kezek.handlers import install_handlers
+from kezek.identity.endpoints import router as identity_router
+from kezek.identity.storage import MediaStore
 from kezek.ledger.endpoints import admin_router as mrp_router
 from kezek.ledger.endpoints import router as ledger_router
 from kezek.notifications.endpoints import router as notifications_router
@@ -48,6 +50,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url, settings=settings)
     app.state.throttle = LoginThrottle(settings)
+    app.state.media = MediaStore(settings.media_dir)
 
     install_handlers(app)
     app.include_router(people_router)
@@ -59,6 +62,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(ledger_router)
     app.include_router(mrp_router)
     app.include_router(checkpoint_router)
+    app.include_router(identity_router)
     app.include_router(notifications_router)
     app.include_router(api_docs_router)
     install_web(app)

@@ -16,6 +16,7 @@ from kezek.db import new_session
 log = structlog.get_logger("kezek.worker")
 
 SWEEP_EVERY_SECONDS = 60
+PURGE_EVERY_SECONDS = 600
 
 
 def run_no_shows(engine: Engine | None = None, *, now: datetime | None = None) -> int:
@@ -32,7 +33,24 @@ def run_no_shows(engine: Engine | None = None, *, now: datetime | None = None) -
     return result.marked
 
 
-JOBS: dict[str, Callable[..., int]] = {"no-shows": run_no_shows}
+def run_video_purge(engine: Engine | None = None, *, now: datetime | None = None) -> int:
+    """Delete the selfie videos past their review window; the number deleted."""
+    from kezek.config import get_settings
+    from kezek.identity.storage import MediaStore
+    from kezek.identity.verification import purge_videos
+
+    settings = get_settings()
+    session = new_session(engine)
+    try:
+        deleted = purge_videos(session, MediaStore(settings.media_dir), settings, now=now)
+        session.commit()
+    finally:
+        session.close()
+    log.info("selfie video purge", deleted=deleted)
+    return deleted
+
+
+JOBS: dict[str, Callable[..., int]] = {"no-shows": run_no_shows, "video-purge": run_video_purge}
 
 
 def build_scheduler() -> BlockingScheduler:
@@ -44,6 +62,15 @@ def build_scheduler() -> BlockingScheduler:
         "interval",
         seconds=SWEEP_EVERY_SECONDS,
         id="no-shows",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now().astimezone(),
+    )
+    scheduler.add_job(
+        run_video_purge,
+        "interval",
+        seconds=PURGE_EVERY_SECONDS,
+        id="video-purge",
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now().astimezone(),

@@ -5,7 +5,7 @@ from datetime import timedelta
 from checkpoint_support import book_slot, booking_row, this_hour
 from support import Cli
 
-from kezek.worker import SWEEP_EVERY_SECONDS, build_scheduler
+from kezek.worker import PURGE_EVERY_SECONDS, SWEEP_EVERY_SECONDS, build_scheduler
 
 
 def test_once_runs_the_sweep_and_exits(engine, fleet, monkeypatch):
@@ -34,7 +34,12 @@ def test_unknown_job_is_refused():
 
 def test_the_scheduler_sweeps_every_minute_one_run_at_a_time():
     scheduler = build_scheduler()
-    [job] = scheduler.get_jobs()
-    assert job.id == "no-shows"
+    job = scheduler.get_job("no-shows")
     assert job.trigger.interval == timedelta(seconds=SWEEP_EVERY_SECONDS) == timedelta(minutes=1)
+    assert job.max_instances == 1 and job.coalesce
+
+
+def test_the_scheduler_purges_selfie_videos_every_ten_minutes():
+    job = build_scheduler().get_job("video-purge")
+    assert job.trigger.interval == timedelta(seconds=PURGE_EVERY_SECONDS) == timedelta(minutes=10)
     assert job.max_instances == 1 and job.coalesce

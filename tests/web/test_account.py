@@ -104,7 +104,11 @@ def test_register_with_iin_logs_in_and_shows_the_account(web):
     iin = make_iin(date(1990, 4, 5), 77)
     company_bin = make_bin(date(2019, 3, 1), 555)
     r = register_form(web, company_bin=company_bin, company_name="Steppe Haulage LLP")
-    assert r.url.path == "/me"
+    # A new person lands on the identity check: without it they cannot book.
+    assert r.url.path == "/identity"
+    assert "Welcome! Your account is created." in r.text
+    assert "Step 1. Document photo" in r.text
+    r = web.get("/me")
     for text in [
         "Aliya Nurlanovna",
         iin,
@@ -112,7 +116,6 @@ def test_register_with_iin_logs_in_and_shows_the_account(web):
         "Not verified yet",
         "Steppe Haulage LLP",
         company_bin,
-        "Welcome! Your account is created.",
     ]:
         assert text in r.text
     # The same person through the API, logged in with the new password.
@@ -134,7 +137,8 @@ def test_register_with_foreign_passport(web):
         role="driver",
         login="wang.driver",
     )
-    assert r.url.path == "/me"
+    assert r.url.path == "/identity"
+    r = web.get("/me")
     assert "E1234567" in r.text and "Китай" in r.text and "Водитель" in r.text
 
 
@@ -168,7 +172,7 @@ def test_register_refusals_of_the_service_are_shown_at_their_field(web, engine):
 
 def test_register_a_taken_national_id(web):
     web.cookies.set(COOKIE, "en")
-    assert register_form(web).url.path == "/me"
+    assert register_form(web).url.path == "/identity"
     web.post("/logout", data={"csrf_token": csrf_of(web.get("/me").text)})
     r = register_form(web, login="second.try")
     assert r.status_code == 409

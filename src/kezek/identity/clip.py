@@ -41,6 +41,11 @@ class ClipVerdict:
     model_versions: dict[str, str]
     embedding: np.ndarray | None  # mean of the frontal frames' embeddings (128 float64)
 
+    @property
+    def distance(self) -> float | None:
+        """Face distance of the clip to the document photo (None when no face was embedded)."""
+        return self.measures.get("distance_to_document")
+
 
 def analyse_clip(
     data: bytes, steps: list[str], reference: np.ndarray, threshold: float | None = None

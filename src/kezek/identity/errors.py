@@ -1,6 +1,9 @@
 """Refusals of the identity domain: why a photo cannot be used to recognise its face."""
 
-from kezek.errors import InvalidInput
+import math
+from datetime import datetime
+
+from kezek.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 
 
 class NotAnImage(InvalidInput):
@@ -31,6 +34,64 @@ class FaceTooSmall(InvalidInput):
 class ImageTooDark(InvalidInput):
     code = "image_too_dark"
     message = "The photo is too dark to recognise the face; take it in better light."
+
+
+# The camera check: its challenge, its attempts and their lockout.
+
+
+class DocumentRequired(Conflict):
+    code = "document_required"
+    message = "Upload a photo of your identity document first; the camera check compares with it."
+
+
+class AlreadyVerified(Conflict):
+    code = "already_verified"
+    message = "Your identity is already verified."
+
+
+class IdentityRejected(Forbidden):
+    code = "identity_rejected"
+    message = "An analyst rejected this identity; the camera check is closed to it."
+
+
+class ChallengeNotFound(NotFound):
+    code = "challenge_not_found"
+    message = "No such challenge for you; ask for one at POST /api/v1/identity/challenges."
+
+
+class ChallengeUsed(Conflict):
+    code = "challenge_used"
+    message = "This challenge was already answered; ask for a new one."
+
+
+class ChallengeExpired(Conflict):
+    code = "challenge_expired"
+    message = "This challenge has expired; ask for a new one and record again."
+
+
+class VerificationLocked(AppError):
+    status_code = 429
+    code = "verification_locked"
+    message = "Too many failed camera checks in a row; try again later."
+
+    def __init__(self, locked_until: datetime, now: datetime):
+        wait = max(1, math.ceil((locked_until - now).total_seconds()))
+        super().__init__(
+            f"Too many failed camera checks in a row; try again after "
+            f"{locked_until:%Y-%m-%d %H:%M} UTC (in {math.ceil(wait / 60)} min).",
+            headers={"Retry-After": str(wait)},
+        )
+        self.locked_until = locked_until
+
+
+class VideoGone(Conflict):
+    code = "video_gone"
+    message = "The video of this attempt was already deleted after its review window."
+
+
+class AttemptNotFound(NotFound):
+    code = "attempt_not_found"
+    message = "No such verification attempt."
 
 
 class NotAVideo(InvalidInput):

@@ -15,6 +15,12 @@ from kezek.models.crossing import (
     ScheduleException,
     WeeklyHours,
 )
+from kezek.models.identity import (
+    DuplicateReview,
+    IdentityChallenge,
+    IdentityDocument,
+    VerificationAttempt,
+)
 from kezek.models.ledger import Account, LedgerEntry, MrpRate
 from kezek.models.party import CompanyMember, Party, User, UserRole
 from kezek.models.vehicle import Vehicle
@@ -40,4 +46,8 @@ __all__ = [
     "User",
     "UserRole",
     "WeeklyHours",
+    "DuplicateReview",
+    "IdentityChallenge",
+    "IdentityDocument",
+    "VerificationAttempt",
 ]

@@ -219,3 +219,36 @@ ENTRY_KIND = {
     "reschedule_fee": N_("Reschedule fee"),
     "refund": N_("Refund"),
 }
+
+# The camera check of the identity: its refusals and why a video did not pass.
+ERROR_TEXT.update(
+    {
+        "document_required": N_("Upload the photo of your identity document first."),
+        "already_verified": N_("Your identity is already verified."),
+        "identity_rejected": N_(
+            "An analyst found that this face is already enrolled under another identity. "
+            "Contact the service desk."
+        ),
+        "challenge_not_found": N_("This challenge is not valid. Start the camera check again."),
+        "challenge_used": N_("This challenge was already answered. Start the camera check again."),
+        "challenge_expired": N_("The challenge has expired. Start the camera check again."),
+        "verification_locked": N_("Too many failed camera checks in a row. Try again later."),
+        "not_a_video": N_("The recording could not be read as a video. Try again."),
+        "video_too_large": N_("The video is too large; record a few seconds only."),
+        "video_too_long": N_("The video is too long; record a few seconds only."),
+        "video_too_short": N_("The video is too short; record for the whole time asked."),
+        "no_face_in_video": N_("No face was seen in the video. Face the camera in good light."),
+        "several_faces_in_video": N_(
+            "More than one face was in the video. Only you may be in the picture."
+        ),
+        "face_lost": N_("Your face left the picture too often. Stay in the frame throughout."),
+        "no_head_turn": N_(
+            "The head did not turn. Turn your head as asked; a photo held to the camera fails."
+        ),
+        "turns_not_as_asked": N_(
+            "The head turns were not the ones asked, or not in the order asked. Follow the prompts."
+        ),
+        "face_changed": N_("The face changed during the video. Only you may be in the picture."),
+        "face_mismatch": N_("The face in the video does not match the document photo."),
+    }
+)

@@ -7,7 +7,15 @@ from fastapi.staticfiles import StaticFiles
 
 from kezek.web.errors import render_error_page
 from kezek.web.i18n import LanguageSwitchMiddleware, load_all
-from kezek.web.pages import account, admin, bookings, checkpoint, crossings, statement
+from kezek.web.pages import (
+    account,
+    admin,
+    bookings,
+    checkpoint,
+    crossings,
+    identity,
+    statement,
+)
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -21,5 +29,6 @@ def install(app: FastAPI) -> None:
     app.include_router(bookings.router)
     app.include_router(statement.router)
     app.include_router(checkpoint.router)
+    app.include_router(identity.router)
     app.state.render_error_page = render_error_page
     app.add_middleware(LanguageSwitchMiddleware)

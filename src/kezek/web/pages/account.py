@@ -165,7 +165,7 @@ def register(request: Request, session: DbSession, form: FormData) -> Response:
     service.set_preferred_locale(session, user=user, locale=locale)  # the language they used
     start_session(request, user)
     flash(request, N_("Welcome! Your account is created."))
-    return _redirect("/me")
+    return _redirect("/identity")
 
 
 @router.get("/me", response_class=HTMLResponse)
