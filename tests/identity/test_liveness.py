@@ -1,6 +1,7 @@
 """Liveness on generated clips: a head that turns as asked passes, photos and wrong turns fail."""
 
 import math
+from functools import cache
 
 import numpy as np
 import pytest
@@ -22,8 +23,9 @@ from .clips import STEPS, clip, portrait
 EYES_AND_NOSE = np.array([(140, 100), (120, 100), (60, 100), (80, 100), (100, 140)], float)
 
 
-def observations_of(kind: str) -> list[Observation]:
-    return [observe(frame) for frame in read_video(clip(kind))]
+@cache
+def observations_of(kind: str, format: str = "webm") -> list[Observation]:
+    return [observe(frame) for frame in read_video(clip(kind, format))]
 
 
 def yaws(values: list[float]) -> list[Observation]:
@@ -51,8 +53,7 @@ def test_a_generated_left_turn_moves_the_nose_toward_the_image_right_and_reads_a
 
 @pytest.mark.parametrize("format", ["webm", "mp4"])
 def test_a_clip_that_answers_the_challenge_passes(format):
-    observations = [observe(frame) for frame in read_video(clip("answer", format))]
-    result = check_challenge(observations, STEPS)
+    result = check_challenge(observations_of("answer", format), STEPS)
     assert result.passed, result.measures
     assert result.measures["turns"] == STEPS
     assert len(result.frontal) == 3 and len(result.peaks) == 3
@@ -95,6 +96,19 @@ def test_at_most_two_answers_worth_of_turns():
     assert check_challenge(yaws(looped + one_answer), STEPS).reason == "turns_not_as_asked"
 
 
+@pytest.mark.parametrize("phase", range(11))
+def test_two_loops_of_the_answer_pass_from_whatever_frame_the_recording_starts(phase):
+    one_answer = [0, 0, 0.3, 0.3, 0, -0.3, -0.3, 0, 0.3, 0.3, 0]
+    looped = (one_answer * 3)[phase : phase + 2 * len(one_answer)]
+    result = check_challenge(yaws(looped), STEPS)
+    assert result.passed, result.measures["turns"]
+
+
+def test_a_turn_already_under_way_when_the_clip_starts_is_not_counted():
+    turns = detect_turns(yaws([0.3, 0.3, 0, 0, -0.3, 0, 0.3]), baseline=0)
+    assert [turn.direction for turn in turns] == ["right", "left"]
+
+
 def test_the_baseline_is_the_frontal_pose_even_when_most_turns_go_one_way():
     # Two long left turns and one short right: a median would sit between frontal and left.
     values = (
@@ -120,3 +134,21 @@ def test_moving_a_flat_photo_in_its_plane_barely_changes_the_yaw(shift, scale, r
     original, seen = observe(Frame(0, face.image)), observe(Frame(0, moved))
     assert seen.yaw is not None
     assert math.isclose(seen.yaw, original.yaw, abs_tol=0.04)
+
+
+def test_y4m_for_chromiums_fake_camera(tmp_path):
+    frames = [np.full((48, 64, 3), value, np.uint8) for value in (0, 128, 255)]
+    synthetic.write_y4m(frames, tmp_path / "camera.y4m", fps=15)
+    data = (tmp_path / "camera.y4m").read_bytes()
+    header, _, body = data.partition(b"\n")
+    assert header == b"YUV4MPEG2 W64 H48 F15:1 Ip A1:1 C420jpeg"
+    frame_bytes = len(b"FRAME\n") + 64 * 48 * 3 // 2
+    assert len(body) == 3 * frame_bytes and body.startswith(b"FRAME\n")
+    with pytest.raises(ValueError):
+        synthetic.write_y4m([np.zeros((47, 64, 3), np.uint8)], tmp_path / "odd.y4m")
+
+
+def test_the_steps_are_checked():
+    for steps in ([], ["left", "up"], ["LEFT"]):
+        with pytest.raises(ValueError):
+            check_challenge(yaws([0, 0.3, 0]), steps)

@@ -12,7 +12,7 @@ import pytest
 from kezek.errors import InvalidInput
 from kezek.identity.errors import NotAVideo, VideoTooLarge, VideoTooLong, VideoTooShort
 from kezek.identity.synthetic import write_video
-from kezek.identity.video import read_video
+from kezek.identity.video import read_video, upright
 
 from .conftest import photo
 
@@ -21,11 +21,14 @@ def gradient_frames(count: int, width: int = 64, height: int = 48) -> list[np.nd
     return [np.full((height, width, 3), (i * 7) % 256, np.uint8) for i in range(count)]
 
 
-def browser_like_webm(count: int = 40, start_ms: int = 5000, step_ms: int = 66) -> bytes:
+def browser_like_webm(
+    count: int = 40, start_ms: int = 5000, step_ms: int = 66, codec: str = "libvpx"
+) -> bytes:
     """WebM as MediaRecorder writes it: live mode (no duration, no cues), timestamps not at 0."""
     buffer = io.BytesIO()
     with av.open(buffer, "w", format="webm", options={"live": "1"}) as container:
-        stream = container.add_stream("libvpx", rate=30)
+        stream = container.add_stream(codec, rate=30)
+        stream.options = {"deadline": "realtime", "cpu-used": "8"}
         stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
         stream.codec_context.time_base = Fraction(1, 1000)
         for index, image in enumerate(gradient_frames(count)):
@@ -36,8 +39,9 @@ def browser_like_webm(count: int = 40, start_ms: int = 5000, step_ms: int = 66) 
     return buffer.getvalue()
 
 
-def test_a_browser_webm_without_duration_is_read_from_its_own_timestamps():
-    frames = read_video(browser_like_webm())
+@pytest.mark.parametrize("codec", ["libvpx", "libvpx-vp9"])
+def test_a_browser_webm_without_duration_is_read_from_its_own_timestamps(codec):
+    frames = read_video(browser_like_webm(codec=codec))
     assert frames[0].t == 0
     assert 2.4 < frames[-1].t < 2.7
     assert 20 <= len(frames) <= 27  # ~10 a second out of 15
@@ -91,3 +95,13 @@ def test_limits():
         read_video(write_video(gradient_frames(21 * 5), fps=5))
     with pytest.raises(VideoTooShort):
         read_video(write_video(gradient_frames(15), fps=15))
+
+
+def test_a_display_rotation_is_applied_counterclockwise():
+    image = np.zeros((2, 3, 3), np.uint8)
+    image[0, 2] = 255  # the top-right pixel
+    turned = upright(image, 90.0)
+    assert turned.shape == (3, 2, 3)
+    assert turned[0, 0, 0] == 255  # top-right goes to top-left when turned counterclockwise
+    assert upright(image, 0.0) is image
+    assert upright(image, -90.0)[2, 1, 0] == 255

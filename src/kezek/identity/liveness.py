@@ -111,7 +111,9 @@ def _scaled(box: dlib.rectangle, factor: int) -> dlib.rectangle:
 
 def check_challenge(observations: list[Observation], steps: list[str]) -> LivenessResult:
     """Whether the observed head turns answer `steps` (e.g. ["left", "right", "left"])."""
-    measures: dict[str, Any] = _face_counts(observations)
+    if not steps or set(steps) - set(DIRECTIONS):
+        raise ValueError(f"steps must be a non-empty list of {sorted(DIRECTIONS)}: {steps}")
+    measures: dict[str, Any] = _face_counts(observations) | {"steps": list(steps)}
     reason = _face_presence_problem(measures)
     if reason:
         return LivenessResult(False, reason, measures)
@@ -155,24 +157,31 @@ def frontal_baseline(yaws: list[float]) -> float:
 
 def detect_turns(observations: list[Observation], baseline: float) -> list[Turn]:
     """Excursions beyond TURN_THRESHOLD from the baseline, each ended by a return near it (or by
-    a swing beyond the threshold the other way); frames without a face do not end a turn."""
+    a swing beyond the threshold the other way); frames without a face do not end a turn.
+
+    A turn already under way in the first frames is not counted: it was not seen to start (a
+    recording of Chromium's looping fake camera may begin in the middle of one)."""
     turns: list[Turn] = []
     current: dict[str, Any] | None = None
+    started_in_view = False
     for index, observation in enumerate(observations):
         if observation.yaw is None:
             continue
         offset = observation.yaw - baseline
         sign = 1 if offset > 0 else -1
         if current and _ends_turn(offset, sign, current["sign"]):
-            turns.append(_turn(current))
-            current = None
+            if started_in_view:
+                turns.append(_turn(current))
+            current, started_in_view = None, True
         if current is None and abs(offset) > TURN_THRESHOLD:
             current = {"sign": sign, "start": index, "end": index, "peak": index, "yaw": offset}
-        elif current is not None:
+        elif current is None:
+            started_in_view = True
+        else:
             current["end"] = index
             if abs(offset) > abs(current["yaw"]):
                 current["peak"], current["yaw"] = index, offset
-    if current:
+    if current and started_in_view:
         turns.append(_turn(current))
     return turns
 

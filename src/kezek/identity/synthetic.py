@@ -27,6 +27,11 @@ FPS = 15
 TURN_DEGREES = {"left": 32.0, "right": -32.0}
 LEAD_SECONDS, TURN_SECONDS, GAP_SECONDS, TAIL_SECONDS = 0.4, 0.8, 0.25, 0.35
 BACKGROUND = 110
+# Libvpx's default "good" deadline takes seconds a clip; browsers encode in real time too.
+ENCODER_OPTIONS = {
+    "libvpx": {"deadline": "realtime", "cpu-used": "16"},
+    "libx264": {"preset": "veryfast"},
+}
 
 
 @dataclass(frozen=True)
@@ -97,25 +102,25 @@ def turned(face: Portrait, head: Head, degrees: float) -> np.ndarray:
     if abs(degrees) < 1e-6:
         return face.image
     angle = math.radians(degrees)
+    depth, weight = head.depth[head.rows], head.weight[head.rows]
+    xs = np.arange(face.image.shape[1], dtype=float)
+    forward = xs + math.sin(angle) * depth + (math.cos(angle) - 1) * (xs - head.centre_x) * weight
+    # Where the surface folds away (occlusion), the nearer point wins: keep each row monotonic.
+    forward = np.maximum.accumulate(forward, axis=1)
+    # One interpolation for all rows: each row's positions are offset past the previous row's.
+    offsets = np.arange(forward.shape[0])[:, None] * 4.0 * xs.size
+    source = np.interp(xs + offsets, (forward + offsets).ravel(), np.tile(xs, forward.shape[0]))
     image = face.image.copy()
-    xs = np.arange(image.shape[1], dtype=float)
-    for row in range(head.rows.start, head.rows.stop):
-        forward = (
-            xs
-            + math.sin(angle) * head.depth[row]
-            + (math.cos(angle) - 1) * (xs - head.centre_x) * head.weight[row]
-        )
-        # Where the surface folds away (occlusion), the nearer point wins: keep it monotonic.
-        forward = np.maximum.accumulate(forward)
-        source = np.interp(xs, forward, xs)
-        image[row] = _sample_row(face.image[row], source)
+    image[head.rows] = _sample_rows(face.image[head.rows], source.reshape(forward.shape))
     return image
 
 
-def _sample_row(row: np.ndarray, source: np.ndarray) -> np.ndarray:
-    left = np.clip(np.floor(source).astype(int), 0, row.shape[0] - 2)
-    frac = np.clip(source - left, 0, 1)[:, None]
-    return (row[left] * (1 - frac) + row[left + 1] * frac).astype(np.uint8)
+def _sample_rows(rows: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """Each row of `rows` read at the fractional x positions of the same row of `source`."""
+    left = np.clip(np.floor(source).astype(int), 0, rows.shape[1] - 2)
+    frac = np.clip(source - left, 0, 1)[..., None]
+    index = np.arange(rows.shape[0])[:, None]
+    return (rows[index, left] * (1 - frac) + rows[index, left + 1] * frac).astype(np.uint8)
 
 
 def turn_angles(steps: list[str], fps: int = FPS, seconds: float = 0.0) -> list[float]:
@@ -181,21 +186,16 @@ def photo_motion(shift, scale, rotation, tilt, size, focal: float = 600.0) -> np
 
 def warp_photo(image: np.ndarray, homography: np.ndarray) -> np.ndarray:
     """The image seen through `homography` (its pixels to the frame's), grey where it is not."""
-    height, width = image.shape[:2]
-    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
-    inverse = np.linalg.inv(homography).astype(np.float32)
-    source = inverse @ np.stack([x.ravel(), y.ravel(), np.ones(x.size, np.float32)])
-    sx, sy = (source[:2] / source[2]).reshape(2, height, width)
-    inside = (sx >= 0) & (sx <= width - 1) & (sy >= 0) & (sy <= height - 1)
-    x0 = np.clip(np.floor(sx).astype(int), 0, width - 2)
-    y0 = np.clip(np.floor(sy).astype(int), 0, height - 2)
-    fx, fy = np.clip(sx - x0, 0, 1)[..., None], np.clip(sy - y0, 0, 1)[..., None]
-    image = image.astype(np.float32)
-    top = image[y0, x0] * (1 - fx) + image[y0, x0 + 1] * fx
-    bottom = image[y0 + 1, x0] * (1 - fx) + image[y0 + 1, x0 + 1] * fx
-    out = top * (1 - fy) + bottom * fy
-    out[~inside] = BACKGROUND
-    return out.astype(np.uint8)
+    inverse = np.linalg.inv(homography)
+    coefficients = tuple((inverse / inverse[2, 2]).ravel()[:8])
+    warped = Image.fromarray(image).transform(
+        (image.shape[1], image.shape[0]),
+        Image.Transform.PERSPECTIVE,
+        coefficients,
+        Image.Resampling.BILINEAR,
+        fillcolor=(BACKGROUND,) * 3,
+    )
+    return np.asarray(warped)
 
 
 def mixed_clip(first: Portrait, second: Portrait, steps: list[str], fps: int = FPS):
@@ -230,8 +230,7 @@ def write_video(frames: list[np.ndarray], fps: int = FPS, format: str = "webm") 
         stream.width, stream.height = frames[0].shape[1], frames[0].shape[0]
         stream.pix_fmt = "yuv420p"
         stream.bit_rate = 2_000_000
-        # libvpx's default "good" deadline takes seconds a clip; browsers encode in real time too.
-        stream.options = {"deadline": "realtime", "cpu-used": "8"} if codec == "libvpx" else {}
+        stream.options = ENCODER_OPTIONS[codec]
         for image in frames:
             frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
             container.mux(stream.encode(frame))

@@ -83,7 +83,14 @@ def _picture(frame: av.VideoFrame) -> np.ndarray:
     scale = min(1.0, WORKING_LONG_SIDE / max(frame.width, frame.height))
     # Even sizes: the scaler and the detector are happier, and nothing is lost.
     width, height = round(frame.width * scale / 2) * 2, round(frame.height * scale / 2) * 2
-    return frame.to_ndarray(format="rgb24", width=width, height=height)
+    return upright(frame.to_ndarray(format="rgb24", width=width, height=height), frame.rotation)
+
+
+def upright(image: np.ndarray, rotation: float) -> np.ndarray:
+    """The picture as it is meant to be seen: phones store portrait video as landscape frames
+    with a display matrix whose rotation FFmpeg gives in degrees counterclockwise."""
+    quarter_turns = round(rotation / 90) % 4
+    return np.ascontiguousarray(np.rot90(image, quarter_turns)) if quarter_turns else image
 
 
 def _check_length(frames: list[Frame]) -> None:
