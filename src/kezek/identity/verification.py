@@ -375,3 +375,13 @@ def _attempts_before_lockout(state: Lockout, settings: Settings) -> int:
     if state.failures_in_a_row >= settings.identity_max_failures:
         return 1  # after a lockout, each further failure locks again
     return settings.identity_max_failures - state.failures_in_a_row
+
+
+def recent_attempts(
+    session: Session, *, failed_only: bool = False, limit: int = 100
+) -> list[VerificationAttempt]:
+    """The latest attempts, newest first, for the analysts' list."""
+    query = select(VerificationAttempt).order_by(VerificationAttempt.id.desc()).limit(limit)
+    if failed_only:
+        query = query.where(VerificationAttempt.decision == AttemptDecision.FAILED)
+    return list(session.scalars(query))
