@@ -15,6 +15,14 @@ PUBLIC_PREFIXES = {("GET", "/api/v1/crossings")}
 ANY_SIGNED_IN = {("GET", "/api/v1/me"), ("POST", "/api/v1/me/companies")}
 ANY_SIGNED_IN |= {("GET", "/api/v1/accounts/me"), ("GET", "/api/v1/accounts/me/statement")}
 ANY_SIGNED_IN |= {("GET", "/api/v1/notifications")}
+# The identity check is every person's own (a document photo is also readable by analysts).
+ANY_SIGNED_IN |= {
+    ("GET", "/api/v1/identity"),
+    ("POST", "/api/v1/identity/challenges"),
+    ("POST", "/api/v1/identity/verifications"),
+    ("POST", "/api/v1/identity/document"),
+    ("GET", "/api/v1/identity/documents/{document_id}/photo"),
+}
 ADMIN_ONLY_PATTERNS = [
     r"^/api/v1/admin/",
     r"^(PATCH|PUT|POST|DELETE) /api/v1/crossings",
@@ -23,6 +31,8 @@ ADMIN_ONLY_PATTERNS = [
 ROLE_ONLY = {
     r"^/api/v1/bookings": {"carrier", "driver", "intermediary"},
     r"^/api/v1/checkpoint": {"operator"},
+    r"^/api/v1/identity/verifications/\{attempt_id\}": {"analyst"},
+    r"^/api/v1/identity/reviews": {"analyst"},
 }
 # Patterns on "METHOD path", for paths whose methods are open to different roles.
 ROLE_ONLY |= {
