@@ -21,7 +21,7 @@ from booking_support import Fleet
 from playwright.sync_api import expect
 from support import almaty_today
 
-from browser.conftest import CHROMIUM_ARGS, DESKTOP, Tab
+from browser.conftest import CHROMIUM_ARGS, DESKTOP, MOBILE, Tab
 from browser.test_flows import log_in
 from kezek.db import make_engine
 from kezek.identity import synthetic
@@ -167,3 +167,12 @@ def test_a_photo_or_another_face_fails_the_camera_check(
         expect(result).to_have_attribute("data-decision", "failed")
         expect(result).to_have_attribute("data-reason", reason)
         expect(camera.page.locator("#camera-start")).to_be_visible()
+
+    # The page after a failure, on a phone: the reason, the attempts left, nothing sideways.
+    phone = Tab(browser, live_server, **MOBILE)
+    log_in(phone.page, login, PASSWORD, next_page="/identity")
+    expect(phone.page.locator("#camera-result")).to_contain_text("did not pass")
+    expect(phone.page.locator("main")).to_contain_text("Attempts left before a pause: 4.")
+    assert phone.overflow() == 0
+    phone.shot(f"35-identity-{case}-mobile")
+    phone.context.close()
