@@ -73,7 +73,9 @@ def live_server(live_database_url: str, tmp_path_factory: pytest.TempPathFactory
     """The base URL of a running Kezek with the demo data."""
     workdir = tmp_path_factory.mktemp("live-server")
     secret = "browser-test-secret-key-not-for-production"
-    with running_server(live_database_url, workdir, secret_key=secret) as base_url:
+    with running_server(
+        live_database_url, workdir, secret_key=secret, media_dir=str(workdir / "media")
+    ) as base_url:
         yield base_url
 
 

@@ -1,8 +1,16 @@
 """The identity API and page around the analysis: status, challenges, refusals, analysts' tools."""
 
-import pytest
+from datetime import timedelta
+from functools import cache
 
+import pytest
+from booking_support import Fleet
+from support import almaty_today
+
+from identity import clips
+from identity.clips import portrait
 from identity.conftest import face_of
+from kezek.identity import synthetic
 from kezek.models.identity import IdentityDocument
 from kezek.models.party import User
 
@@ -24,12 +32,12 @@ def newcomer(client):
     return {"Authorization": f"Bearer {token}"}
 
 
-def enrol(engine, login: str) -> None:
+def enrol(engine, login: str, photo: str = "obama/obama.jpg") -> None:
     from kezek.db import new_session
 
     session = new_session(engine)
     person_id = session.query(User).filter_by(login=login).one().person_id
-    face = face_of("obama/obama.jpg")
+    face = face_of(photo)
     session.add(
         IdentityDocument(
             person_id=person_id,
@@ -138,3 +146,87 @@ def web_newcomer(client, newcomer):
     client.cookies.set("kezek_lang", "en")
     log_in(client, "newcomer", "a-long-password-1")
     return client
+
+
+# --- whole verifications through the API, with generated clips --------------------------------
+
+
+@cache
+def answering_clip(steps: tuple[str, ...], photo_name: str = "obama/obama.jpg") -> bytes:
+    return synthetic.write_video(synthetic.turning_clip(portrait(photo_name), list(steps)))
+
+
+def mirrored(steps: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple("right" if step == "left" else "left" for step in steps)
+
+
+def verify_with(client, headers, clip_of_steps) -> dict:
+    challenge = client.post("/api/v1/identity/challenges", headers=headers).json()
+    r = client.post(
+        "/api/v1/identity/verifications",
+        headers=headers,
+        data={"nonce": challenge["nonce"]},
+        files={"video": ("selfie.webm", clip_of_steps(tuple(challenge["steps"])), "video/webm")},
+    )
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_a_clip_that_answers_the_challenge_verifies_and_the_person_books(client, engine, newcomer):
+    enrol(engine, "newcomer")
+    booking = {
+        "crossing": "NUR_ZHOLY",
+        "direction": "exit",
+        "date": str(almaty_today() + timedelta(days=2)),
+        "hour": 10,
+        "cargo_category": "general",
+    }
+    fleet = Fleet(engine, serial=900)
+    booking["vehicle_id"] = fleet.vehicle("newcomer")
+    fleet.top_up("newcomer", kzt=50_000)
+    refused = client.post("/api/v1/bookings", headers=newcomer, json=booking)
+    assert refused.status_code == 403 and refused.json()["error"] == "identity_not_verified"
+
+    result = verify_with(client, newcomer, answering_clip)
+    assert (result["decision"], result["reason"]) == ("verified", None)
+    assert result["identity_status"] == "verified" and result["distance"] < 0.6
+    assert client.get("/api/v1/identity", headers=newcomer).json()["identity_status"] == "verified"
+    assert client.post("/api/v1/bookings", headers=newcomer, json=booking).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("document", "clip_of_steps", "reason"),
+    [
+        ("obama/obama2.jpg", lambda steps: clips.clip("moved"), "no_head_turn"),
+        ("obama/obama2.jpg", lambda steps: clips.clip("still"), "no_head_turn"),
+        ("biden/biden.jpg", answering_clip, "face_mismatch"),
+        ("obama/obama2.jpg", lambda s: answering_clip(mirrored(s)), "turns_not_as_asked"),
+    ],
+    ids=["photo-moved-at-the-camera", "photo-held-still", "another-person", "wrong-order"],
+)
+def test_a_photo_another_face_or_the_wrong_turns_fail_with_the_reason(
+    client, engine, newcomer, auth, document, clip_of_steps, reason
+):
+    enrol(engine, "newcomer", document)
+    result = verify_with(client, newcomer, clip_of_steps)
+    assert (result["decision"], result["reason"]) == ("failed", reason)
+    assert result["identity_status"] == "unverified" and result["failures_in_a_row"] == 1
+    detail = client.get(
+        f"/api/v1/identity/verifications/{result['id']}", headers=auth("analyst")
+    ).json()
+    assert detail["measures"]["frames"] > 0 and detail["model_versions"]
+    assert detail["video_kept"] is True
+
+
+def test_an_unreadable_file_is_refused_and_the_challenge_stays_open(client, engine, newcomer):
+    enrol(engine, "newcomer")
+    challenge = client.post("/api/v1/identity/challenges", headers=newcomer).json()
+    r = client.post(
+        "/api/v1/identity/verifications",
+        headers=newcomer,
+        data={"nonce": challenge["nonce"]},
+        files={"video": ("selfie.webm", b"\x1a\x45\xdf\xa3 truncated", "video/webm")},
+    )
+    assert r.status_code == 422 and r.json()["error"] == "not_a_video"
+    state = client.get("/api/v1/identity", headers=newcomer).json()
+    assert state["challenge"]["nonce"] == challenge["nonce"] and state["last_attempt"] is None

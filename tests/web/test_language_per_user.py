@@ -71,6 +71,6 @@ def test_registering_keeps_the_language_of_the_page(web, engine):
         "role": "driver",
     }
     r = web.post("/register", data=form)
-    assert r.status_code == 200 and r.url.path == "/me", r.text[-1500:]
+    assert r.status_code == 200 and r.url.path == "/identity", r.text[-1500:]
     assert TAGLINE_KK in r.text
     assert saved_locale(engine, "aigerim.kk") == "kk"

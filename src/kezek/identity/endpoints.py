@@ -15,8 +15,12 @@ from kezek.identity.errors import (
     ChallengeUsed,
     DocumentRequired,
     IdentityRejected,
+    NotAVideo,
     VerificationLocked,
     VideoGone,
+    VideoTooLarge,
+    VideoTooLong,
+    VideoTooShort,
 )
 from kezek.identity.schemas import (
     AttemptDetailOut,
@@ -25,12 +29,12 @@ from kezek.identity.schemas import (
     FlagIn,
     IdentityOut,
 )
+from kezek.identity.video import MAX_BYTES as MAX_VIDEO_BYTES
 from kezek.models.identity import VerificationAttempt
 from kezek.models.party import Role, User
 
 router = APIRouter(prefix="/api/v1/identity", tags=["identity"])
 Analyst = Annotated[User, require_roles(Role.ANALYST)]
-MAX_VIDEO_BYTES = 30 * 1024 * 1024
 MAY_ATTEMPT = (AlreadyVerified, IdentityRejected, DocumentRequired, VerificationLocked)
 
 
@@ -64,6 +68,10 @@ def new_challenge(session: DbSession, user: CurrentUser, settings: AppSettings) 
         ChallengeNotFound,
         ChallengeUsed,
         ChallengeExpired,
+        NotAVideo,
+        VideoTooLarge,
+        VideoTooLong,
+        VideoTooShort,
     ),
 )
 def verify(

@@ -92,3 +92,23 @@ class VideoGone(Conflict):
 class AttemptNotFound(NotFound):
     code = "attempt_not_found"
     message = "No such verification attempt."
+
+
+class NotAVideo(InvalidInput):
+    code = "not_a_video"
+    message = "The file is not a video we can read; send a WebM or MP4 recording."
+
+
+class VideoTooLarge(InvalidInput):
+    code = "video_too_large"
+    message = "The video is too large; send a recording under 30 MB and at most 4096 px wide."
+
+
+class VideoTooLong(InvalidInput):
+    code = "video_too_long"
+    message = "The video is too long; record at most 20 seconds."
+
+
+class VideoTooShort(InvalidInput):
+    code = "video_too_short"
+    message = "The video is too short; record at least 2 seconds while following the instructions."

@@ -51,13 +51,22 @@ def face_from_image(image: np.ndarray) -> Face:
     """The one face of an RGB image, with its landmarks and embedding."""
     box, score = _one_face_box(image)
     _check_face_quality(image, box)
-    shape = models.landmark_predictor()(image, box)
+    shape = landmarks_of(image, box)
     return Face(
         box=(box.left(), box.top(), box.right(), box.bottom()),
         score=score,
-        landmarks=tuple((point.x, point.y) for point in shape.parts()),
-        embedding=_embed(image, shape),
+        landmarks=points_of(shape),
+        embedding=embed(image, shape),
     )
+
+
+def landmarks_of(image: np.ndarray, box: dlib.rectangle) -> dlib.full_object_detection:
+    """The 5 landmarks of the face in `box`: corners of both eyes and the base of the nose."""
+    return models.landmark_predictor()(image, box)
+
+
+def points_of(shape: dlib.full_object_detection) -> tuple[tuple[int, int], ...]:
+    return tuple((point.x, point.y) for point in shape.parts())
 
 
 def detect_faces(image: np.ndarray) -> list[tuple[dlib.rectangle, float]]:
@@ -91,7 +100,7 @@ def _brightness(pixels: np.ndarray, statistic=np.mean) -> float:
     return float(statistic(luma))
 
 
-def _embed(image: np.ndarray, shape: dlib.full_object_detection) -> np.ndarray:
+def embed(image: np.ndarray, shape: dlib.full_object_detection) -> np.ndarray:
     """Align the face on a 150x150 chip (from the 5 landmarks) and embed the chip."""
     chip = dlib.get_face_chip(image, shape, size=CHIP_SIZE, padding=CHIP_PADDING)
     with _EMBEDDER_LOCK:

@@ -156,7 +156,8 @@ def submit_video(
     """Analyse a selfie video against the challenge it answers, decide, and record the attempt.
 
     A file that is not a usable video is refused (422) before anything is recorded, and the
-    challenge stays open for a better file.
+    challenge stays open for a better file. Of two uploads racing with one nonce, one is analysed
+    into an attempt and the other refused as challenge_used.
     """
     now = now or utcnow()
     _check_may_attempt(session, person, settings, now)
@@ -164,13 +165,17 @@ def submit_video(
     document = current_document(session, person)
     if document is None:
         raise DocumentRequired()
+    steps, reference = list(challenge.steps), np.frombuffer(document.embedding, np.float64)
+    challenge_id, document_id = challenge.id, document.id
+    # The analysis takes a second or two of CPU: hold no transaction meanwhile (on SQLite, that
+    # would be the write lock every booking waits for). Only reads happened so far.
+    session.commit()
     verdict = (analyse or _default_analyser())(
-        video,
-        list(challenge.steps),
-        np.frombuffer(document.embedding, dtype=np.float64),
-        settings.face_match_threshold,
+        video, steps, reference, settings.face_match_threshold
     )
+    challenge = session.get(IdentityChallenge, challenge_id)
     _use_challenge(session, challenge, now)
+    document = session.get(IdentityDocument, document_id)
     attempt = _record_attempt(session, person, challenge, document, verdict, source=source, now=now)
     attempt.video_file = media.save(video, "video", VIDEO_EXTENSIONS.get(media_type, "bin"))
     attempt.video_media_type = media_type
@@ -370,3 +375,13 @@ def _attempts_before_lockout(state: Lockout, settings: Settings) -> int:
     if state.failures_in_a_row >= settings.identity_max_failures:
         return 1  # after a lockout, each further failure locks again
     return settings.identity_max_failures - state.failures_in_a_row
+
+
+def recent_attempts(
+    session: Session, *, failed_only: bool = False, limit: int = 100
+) -> list[VerificationAttempt]:
+    """The latest attempts, newest first, for the analysts' list."""
+    query = select(VerificationAttempt).order_by(VerificationAttempt.id.desc()).limit(limit)
+    if failed_only:
+        query = query.where(VerificationAttempt.decision == AttemptDecision.FAILED)
+    return list(session.scalars(query))

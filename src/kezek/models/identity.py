@@ -87,6 +87,7 @@ class VerificationAttempt(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     challenge: Mapped[IdentityChallenge] = relationship(lazy="joined")
+    person: Mapped[Party] = relationship(lazy="joined")
 
 
 class DuplicateReview(Base):

@@ -14,6 +14,7 @@ from kezek.web.pages import (
     checkpoint,
     crossings,
     identity,
+    identity_attempts,
     identity_documents,
     identity_reviews,
     statement,
@@ -34,5 +35,6 @@ def install(app: FastAPI) -> None:
     app.include_router(identity.router)
     app.include_router(identity_documents.router)
     app.include_router(identity_reviews.router)
+    app.include_router(identity_attempts.router)
     app.state.render_error_page = render_error_page
     app.add_middleware(LanguageSwitchMiddleware)
