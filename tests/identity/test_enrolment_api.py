@@ -139,3 +139,17 @@ def test_model_versions_are_recorded(client, auth, session):
     document = session.scalars(select(IdentityDocument)).one()
     assert set(document.model_versions) >= {"dlib", "landmarks", "embedding"}
     assert session.scalars(select(User)).first() is not None
+
+
+def test_a_rolled_back_enrolment_leaves_no_file(session, settings, tmp_path):
+    from kezek.identity.enrolment import enrol_document
+    from kezek.identity.storage import MediaStore
+
+    media = MediaStore(tmp_path / "media")
+    person = session.scalars(select(User).where(User.login == "driver")).one().person
+    enrolment = enrol_document(
+        session, person=person, data=photo("obama/obama.jpg"), media=media, settings=settings
+    )
+    assert media.exists(enrolment.document.photo_file)
+    session.rollback()  # e.g. the commit failed
+    assert not media.exists(enrolment.document.photo_file)

@@ -9,7 +9,7 @@ that, replace it with a pgvector index query (docs/identity.md).
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from kezek.audit.service import record
@@ -28,6 +28,11 @@ class ReviewNotFound(NotFound):
 class ReviewAlreadyResolved(Conflict):
     code = "review_already_resolved"
     message = "This duplicate review was already decided."
+
+
+# Enrolments search one after the other (PostgreSQL): two people enrolling the same face at once
+# would otherwise each miss the other's uncommitted photo. SQLite already serialises writers.
+SEARCH_LOCK = (43, 1)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,12 @@ def flag_duplicates(
     session: Session, *, document: IdentityDocument, embedding: np.ndarray, threshold: float
 ) -> list[DuplicateReview]:
     """Open a review for each other identity whose face matches the new document's."""
+    if session.get_bind().dialect.name == "postgresql":
+        classid, objid = SEARCH_LOCK
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:classid, :objid)"),
+            {"classid": classid, "objid": objid},
+        )
     reviews = []
     for match in nearest_documents(
         session, person_id=document.person_id, embedding=embedding, threshold=threshold

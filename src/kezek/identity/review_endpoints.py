@@ -22,11 +22,11 @@ Analyst = Annotated[User, require_roles(Role.ANALYST)]
 def list_reviews(
     session: DbSession,
     user: Analyst,
-    status: Annotated[ReviewStatus | None, Query(description="Omit for every review")] = (
-        ReviewStatus.OPEN
-    ),
+    status: Annotated[
+        ReviewStatus, Query(description="open (the default), different_people or same_person")
+    ] = ReviewStatus.OPEN,
 ) -> list[ReviewOut]:
-    """Duplicate reviews, oldest first (analysts)."""
+    """Duplicate reviews in one status, oldest first (analysts)."""
     return [review_out(review) for review in duplicates.reviews(session, status)]
 
 
