@@ -242,3 +242,13 @@ def test_videos_are_deleted_after_the_review_window_unless_flagged(
     assert dropped.embedding is not None or dropped.decision == AttemptDecision.FAILED
     with pytest.raises(VideoGone):
         verification.flag_attempt(session, attempt=dropped, analyst_id=1, reason="too late")
+
+
+def test_a_rolled_back_attempt_leaves_no_video_behind(session, settings, person, media):
+    enrol(session, person)
+    challenge = verification.issue_challenge(session, person, settings)
+    attempt = submit(session, person, settings, media, challenge.nonce, analyse=failing)
+    assert media.exists(attempt.video_file)
+    name = attempt.video_file
+    session.rollback()
+    assert not media.exists(name)

@@ -8,7 +8,6 @@ against the other persons' faces (duplicates.py).
 
 from dataclasses import dataclass
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from kezek.audit.service import record
@@ -45,8 +44,7 @@ def enrol_document(
     face = face_from_bytes(data)  # refuses before anything is kept
     photo = stored_photo(data)
     replaces = current_document(session, person)
-    name = media.save(photo.data, "photo", photo.extension)
-    _delete_if_rolled_back(session, media, name)
+    name = media.save_in(session, photo.data, "photo", photo.extension)
     document = IdentityDocument(
         person_id=person.id,
         photo_file=name,
@@ -79,26 +77,6 @@ def enrol_document(
         threshold=settings.face_match_threshold,
     )
     return Enrolment(document, reviews)
-
-
-def _delete_if_rolled_back(session: Session, media: MediaStore, name: str) -> None:
-    """The file is written before the row commits: drop it if the transaction does not commit.
-
-    Whichever of commit and rollback comes first decides; the other does nothing after it."""
-    decided = False
-
-    def on_commit(_session: Session) -> None:
-        nonlocal decided
-        decided = True
-
-    def on_rollback(_session: Session) -> None:
-        nonlocal decided
-        if not decided:
-            decided = True
-            media.delete(name)
-
-    event.listen(session, "after_commit", on_commit)
-    event.listen(session, "after_rollback", on_rollback)
 
 
 def document_for(session: Session, *, document_id: int, user: User) -> IdentityDocument:

@@ -8,6 +8,9 @@ import os
 import secrets
 from pathlib import Path
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 
 class MediaStore:
     def __init__(self, folder: Path | str):
@@ -20,6 +23,27 @@ class MediaStore:
         descriptor = os.open(self._path(name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
+        return name
+
+    def save_in(self, session: Session, data: bytes, kind: str, extension: str) -> str:
+        """Save for a row of `session`'s transaction: the file goes again if it does not commit.
+
+        Whichever of commit and rollback comes first decides; the other does nothing after it."""
+        name = self.save(data, kind, extension)
+        decided = False
+
+        def on_commit(_session: Session) -> None:
+            nonlocal decided
+            decided = True
+
+        def on_rollback(_session: Session) -> None:
+            nonlocal decided
+            if not decided:
+                decided = True
+                self.delete(name)
+
+        event.listen(session, "after_commit", on_commit)
+        event.listen(session, "after_rollback", on_rollback)
         return name
 
     def read(self, name: str) -> bytes:

@@ -177,7 +177,8 @@ def submit_video(
     _use_challenge(session, challenge, now)
     document = session.get(IdentityDocument, document_id)
     attempt = _record_attempt(session, person, challenge, document, verdict, source=source, now=now)
-    attempt.video_file = media.save(video, "video", VIDEO_EXTENSIONS.get(media_type, "bin"))
+    extension = VIDEO_EXTENSIONS.get(media_type, "bin")
+    attempt.video_file = media.save_in(session, video, "video", extension)
     attempt.video_media_type = media_type
     if verdict.passed:
         set_identity_status(session, person=person, status=IdentityStatus.VERIFIED)
