@@ -10,6 +10,7 @@ from datetime import datetime
 import structlog
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from kezek.db import new_session
 
@@ -23,14 +24,9 @@ def run_no_shows(engine: Engine | None = None, *, now: datetime | None = None) -
     """One no-show sweep in its own transaction; the number of bookings marked."""
     from kezek.checkpoint.no_shows import sweep_no_shows
 
-    session = new_session(engine)
-    try:
-        result = sweep_no_shows(session, now=now)
-        session.commit()
-    finally:
-        session.close()
-    log.info("no-show sweep", marked=result.marked)
-    return result.marked
+    marked = _in_one_transaction(engine, lambda s: sweep_no_shows(s, now=now).marked)
+    log.info("no-show sweep", marked=marked)
+    return marked
 
 
 def run_video_purge(engine: Engine | None = None, *, now: datetime | None = None) -> int:
@@ -40,14 +36,20 @@ def run_video_purge(engine: Engine | None = None, *, now: datetime | None = None
     from kezek.identity.verification import purge_videos
 
     settings = get_settings()
-    session = new_session(engine)
-    try:
-        deleted = purge_videos(session, MediaStore(settings.media_dir), settings, now=now)
-        session.commit()
-    finally:
-        session.close()
+    media = MediaStore(settings.media_dir)
+    deleted = _in_one_transaction(engine, lambda s: purge_videos(s, media, settings, now=now))
     log.info("selfie video purge", deleted=deleted)
     return deleted
+
+
+def _in_one_transaction(engine: Engine | None, job: Callable[[Session], int]) -> int:
+    session = new_session(engine)
+    try:
+        done = job(session)
+        session.commit()
+        return done
+    finally:
+        session.close()
 
 
 JOBS: dict[str, Callable[..., int]] = {"no-shows": run_no_shows, "video-purge": run_video_purge}

@@ -10,15 +10,13 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from identity.test_verification_rules import Verdict, enrol
+from identity.test_verification_rules import Verdict, enrol, new_person
 from kezek.db import new_session
 from kezek.identity import verification
 from kezek.identity.errors import ChallengeUsed
 from kezek.identity.storage import MediaStore
 from kezek.models.identity import VerificationAttempt
 from kezek.models.party import Party
-from kezek.people.schemas import RegistrationIn
-from kezek.people.service import register
 
 pytestmark = pytest.mark.concurrency
 
@@ -30,20 +28,10 @@ def slow_failing_analysis(*_args):
 
 def test_one_nonce_answers_once_under_concurrent_uploads(engine, settings, tmp_path):
     session = new_session(engine)
-    user = register(
-        session,
-        data=RegistrationIn(
-            login="racer",
-            password="a-long-password-1",
-            full_name="Racing Uploads",
-            passport_number="R7654321",
-            passport_country="KG",
-        ),
-    )
-    session.flush()
-    enrol(session, user.person)
-    person_id = user.person_id
-    nonce = verification.issue_challenge(session, user.person, settings).nonce
+    person = new_person(session, "racer", "R7654321")
+    enrol(session, person)
+    person_id = person.id
+    nonce = verification.issue_challenge(session, person, settings).nonce
     session.commit()
     session.close()
 

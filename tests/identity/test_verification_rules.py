@@ -54,20 +54,25 @@ def media(tmp_path) -> MediaStore:
     return MediaStore(tmp_path / "media")
 
 
-@pytest.fixture
-def person(session) -> Party:
+def new_person(session, login: str = "newcomer", passport: str = "N1234567") -> Party:
+    """A freshly registered, unverified person (a Kyrgyz passport holder)."""
     user = register(
         session,
         data=RegistrationIn(
-            login="newcomer",
+            login=login,
             password="a-long-password-1",
             full_name="Aru Newcomer",
-            passport_number="N1234567",
+            passport_number=passport,
             passport_country="KG",
         ),
     )
     session.flush()
     return user.person
+
+
+@pytest.fixture
+def person(session) -> Party:
+    return new_person(session)
 
 
 def enrol(session, person: Party) -> IdentityDocument:
@@ -237,6 +242,8 @@ def test_videos_are_deleted_after_the_review_window_unless_flagged(
     assert verification.purge_videos(session, media, settings, now=within) == 0
     after = now + timedelta(hours=settings.identity_video_retention_hours, seconds=1)
     assert verification.purge_videos(session, media, settings, now=after) == 1
+    assert media.exists(dropped_file)  # until the transaction that forgets it commits
+    session.commit()
     assert dropped.video_file is None and not media.exists(dropped_file)
     assert kept.video_file == kept_file and media.exists(kept_file)
     assert dropped.embedding is not None or dropped.decision == AttemptDecision.FAILED

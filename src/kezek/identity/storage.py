@@ -46,6 +46,10 @@ class MediaStore:
         event.listen(session, "after_rollback", on_rollback)
         return name
 
+    def delete_after_commit(self, session: Session, name: str) -> None:
+        """Delete the file once `session`'s transaction, which forgets it, has committed."""
+        event.listen(session, "after_commit", lambda _session: self.delete(name), once=True)
+
     def read(self, name: str) -> bytes:
         return self._path(name).read_bytes()
 

@@ -311,7 +311,7 @@ def purge_videos(
         )
     ).all()
     for attempt in attempts:
-        media.delete(attempt.video_file)
+        media.delete_after_commit(session, attempt.video_file)
         attempt.video_file = None
     return len(attempts)
 
