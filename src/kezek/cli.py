@@ -1,4 +1,4 @@
-"""The `kezek` command: serve, db upgrade, demo, admin, audit, worker, identity."""
+"""The `kezek` command: serve, db upgrade, demo, admin, audit, worker, identity, registry-stub."""
 
 import json
 import sys
@@ -318,3 +318,18 @@ def identity_evaluate(folder: Path, threshold: float | None) -> None:
         threshold = get_settings().face_match_threshold
     for line in report_lines(evaluate(folder, threshold)):
         click.echo(line)
+
+
+@main.command("registry-stub")
+@click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free)")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="JSON data file; default the one shipped with Kezek (the demo's vehicles)",
+)
+def registry_stub(port: int, data: Path | None) -> None:
+    """Run the stand-in insurance registry (for development and tests), 127.0.0.1 only."""
+    from kezek.registry.stub import serve
+
+    serve(port, data)

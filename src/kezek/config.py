@@ -65,6 +65,25 @@ class Settings(BaseSettings):
         description="Largest embedding distance at which two faces count as the same person",
     )
 
+    # The insurance registry (docs/registry.md). Empty URL: no registry; vehicles register
+    # unchecked and nobody books as an insured driver (owners, holders in Kezek and attorneys do).
+    registry_url: str = Field(default="", description="Base URL of the insurance registry")
+    registry_connect_timeout_seconds: float = 2.0
+    registry_read_timeout_seconds: float = 5.0
+    registry_retries: int = Field(default=2, description="Retries after a timeout or a 5xx")
+    registry_backoff_seconds: float = Field(
+        default=0.2, description="First retry's wait; doubles each time, with jitter"
+    )
+    registry_breaker_failures: int = Field(
+        default=5, description="Failed lookups in a row that open the circuit breaker"
+    )
+    registry_breaker_reset_seconds: float = Field(
+        default=30, description="How long the open breaker refuses before trying once more"
+    )
+    registry_cache_seconds: int = Field(
+        default=3600, description="A cached registry answer younger than this is used as is"
+    )
+
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept beside the database."""
         if self.secret_key:

@@ -15,6 +15,8 @@ from kezek.identity.storage import MediaStore
 from kezek.models.party import Role, User
 from kezek.people.service import user_by_id
 from kezek.people.tokens import EXPIRED, read_token
+from kezek.registry.client import Registry
+from kezek.registry.service import cached_registry
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -49,6 +51,17 @@ def get_media(request: Request) -> MediaStore:
 
 
 Media = Annotated[MediaStore, Depends(get_media)]
+
+
+def get_registry(request: Request, session: DbSession) -> Registry | None:
+    """The insurance registry behind the cache of this request's transaction; None when no
+    registry is configured."""
+    return cached_registry(
+        session, source=request.app.state.registry, settings=request.app.state.settings
+    )
+
+
+RequestRegistry = Annotated[Registry | None, Depends(get_registry)]
 
 
 GET_TOKEN = "get one from POST /api/v1/auth/token and send it as `Authorization: Bearer <token>`."

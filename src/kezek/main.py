@@ -26,6 +26,8 @@ from kezek.ops import router as ops_router
 from kezek.people.endpoints import admin_router as people_admin_router
 from kezek.people.endpoints import router as people_router
 from kezek.people.throttle import LoginThrottle
+from kezek.registry.service import make_registry
+from kezek.vehicles.certificate_endpoints import router as certificates_router
 from kezek.vehicles.endpoints import router as vehicles_router
 from kezek.web import install_web
 
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or make_engine(settings.database_url, settings=settings)
     app.state.throttle = LoginThrottle(settings)
     app.state.media = MediaStore(settings.media_dir)
+    app.state.registry = make_registry(settings)  # None: no registry configured
 
     install_handlers(app)
     app.include_router(people_router)
@@ -60,6 +63,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(crossings_router)
     app.include_router(booking_router)
     app.include_router(ops_router)
+    app.include_router(certificates_router)  # before /{vehicle_id} routes could shadow /pending
     app.include_router(vehicles_router)
     app.include_router(ledger_router)
     app.include_router(mrp_router)

@@ -23,6 +23,7 @@ from kezek.models.identity import (
 )
 from kezek.models.ledger import Account, LedgerEntry, MrpRate
 from kezek.models.party import CompanyMember, Party, User, UserRole
+from kezek.models.registry import RegistryRecord
 from kezek.models.vehicle import Vehicle
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "OutboxMessage",
     "SlotCounter",
     "Vehicle",
+    "RegistryRecord",
     "AuditHead",
     "AuditRecord",
     "CapacityRule",

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
 
-from kezek.deps import DbSession, require_roles
+from kezek.deps import DbSession, RequestRegistry, require_roles
 from kezek.errors import AppError, Busy, Forbidden, NotAuthenticated, error_responses
 from kezek.idempotency import (
     IdempotencyInProgress,
@@ -16,6 +16,11 @@ from kezek.idempotency import (
 )
 from kezek.models.party import Role, User
 from kezek.models.vehicle import Vehicle
+from kezek.registry.errors import (
+    RegistryOwnerMismatch,
+    RegistryUnavailable,
+    RegistryVehicleUnknown,
+)
 from kezek.vehicles import service
 from kezek.vehicles.errors import (
     CountryInvalid,
@@ -47,6 +52,9 @@ def vehicle_out(vehicle: Vehicle) -> VehicleOut:
         owner_name=vehicle.owner.full_name,
         is_active=vehicle.is_active,
         created_at=vehicle.created_at,
+        registry_status=vehicle.registry_status,
+        registry_reason=vehicle.registry_reason,
+        has_certificate=vehicle.certificate_file is not None,
     )
 
 
@@ -71,6 +79,9 @@ def list_vehicles(session: DbSession, user: FleetReader) -> list[VehicleOut]:
         PlateInvalid,
         CountryInvalid,
         VinTaken,
+        RegistryOwnerMismatch,
+        RegistryVehicleUnknown,
+        RegistryUnavailable,
         IdempotencyKeyReused,
         IdempotencyInProgress,
         Busy,
@@ -81,9 +92,16 @@ def register_vehicle(
     session: DbSession,
     user: Registrar,
     fingerprint: Fingerprint,
+    registry: RequestRegistry,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    """Register a vehicle to me, or to a company I represent (`owner_company_id`)."""
+    """Register a vehicle to me, or to a company I represent (`owner_company_id`).
+
+    The insurance registry must name the owner (or a holder): someone else, 409
+    registry_owner_mismatch; a VIN it does not know, 409 registry_vehicle_unknown for a vehicle
+    registered in Kazakhstan, while a foreign one is stored `pending` until an operator checks
+    its registration certificate (upload it to /certificate); registry unreachable, 503
+    registry_unavailable and nothing is stored."""
     try:
         return run_idempotent(
             session,
@@ -91,7 +109,9 @@ def register_vehicle(
             key=idempotency_key,
             fingerprint=fingerprint,
             status_code=201,
-            action=lambda: vehicle_out(service.register_vehicle(session, user=user, data=body)),
+            action=lambda: vehicle_out(
+                service.register_vehicle(session, user=user, data=body, registry=registry)
+            ),
         )
     except AppError as err:
         err.audit_action = "vehicle.register"

@@ -1,6 +1,6 @@
 """Refusals of the vehicles domain."""
 
-from kezek.errors import Conflict, Forbidden, InvalidInput
+from kezek.errors import AppError, Conflict, Forbidden, InvalidInput
 
 
 class VinInvalid(InvalidInput):
@@ -31,3 +31,24 @@ class VinTaken(Conflict):
 class NotYourCompany(Forbidden):
     code = "not_company_representative"
     message = "You do not represent this company."
+
+
+class CertificateInvalid(InvalidInput):
+    code = "certificate_invalid"
+    message = "The registration certificate must be a JPEG or PNG photo or a PDF scan."
+
+
+class CertificateTooLarge(AppError):
+    status_code = 413
+    code = "certificate_too_large"
+    message = "The registration certificate file is over 10 MB: send a smaller scan."
+
+
+class NotPending(Conflict):
+    code = "vehicle_not_pending"
+    message = "The vehicle is not waiting for a registration certificate check."
+
+
+class RejectionReasonMissing(InvalidInput):
+    code = "reason_required"
+    message = "Say why the certificate is rejected, so the owner knows what to fix."

@@ -38,3 +38,23 @@ class VehicleOut(BaseModel):
     owner_name: str
     is_active: bool
     created_at: datetime
+    registry_status: str = Field(
+        description="confirmed: the insurance registry names the owner; pending: a foreign "
+        "vehicle the registry does not know, waiting for an operator to check the uploaded "
+        "registration certificate; rejected: the operator refused it (see registry_reason); "
+        "unchecked: registered while no registry was configured"
+    )
+    registry_reason: str | None = None
+    has_certificate: bool = False
+
+
+class CertificateDecision(enum.StrEnum):
+    CONFIRM = "confirm"
+    REJECT = "reject"
+
+
+class CertificateDecisionIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    decision: CertificateDecision
+    reason: Annotated[str | None, Field(max_length=300)] = None

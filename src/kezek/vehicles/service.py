@@ -5,8 +5,10 @@ from sqlalchemy.orm import Session
 
 from kezek.audit.service import record
 from kezek.booking.authorization import acting_party_ids
-from kezek.models.party import User
-from kezek.models.vehicle import Vehicle
+from kezek.booking.errors import VehicleNotFound
+from kezek.models.party import Party, User
+from kezek.models.vehicle import RegistryStatus, Vehicle
+from kezek.registry.client import Registry
 from kezek.vehicles.countries import ISO_3166_ALPHA2
 from kezek.vehicles.errors import (
     CountryInvalid,
@@ -16,6 +18,7 @@ from kezek.vehicles.errors import (
     VinInvalid,
     VinTaken,
 )
+from kezek.vehicles.ownership import registry_status_for
 from kezek.vehicles.plates import is_valid_plate, normalize_plate
 from kezek.vehicles.schemas import VehicleIn
 from kezek.vehicles.vin import VinError, parse_vin
@@ -62,9 +65,14 @@ def _owner_id(session: Session, *, user: User, company_id: int | None) -> int:
     return company_id
 
 
-def register_vehicle(session: Session, *, user: User, data: VehicleIn) -> Vehicle:
+def register_vehicle(
+    session: Session, *, user: User, data: VehicleIn, registry: Registry | None = None
+) -> Vehicle:
     """Register a vehicle to `user` or a company they represent. A VIN already registered to
-    the same owner returns that vehicle (a retried registration); to another owner, refused."""
+    the same owner returns that vehicle (a retried registration); to another owner, refused.
+
+    The registry must name the owner (or a holder): see registry_status_for. Without a registry
+    (None) the vehicle is stored unchecked."""
     vin = _valid_vin(data.vin)
     plate = _valid_plate(data.plate)
     country = _valid_country(data.country)
@@ -74,6 +82,9 @@ def register_vehicle(session: Session, *, user: User, data: VehicleIn) -> Vehicl
         if existing.owner_id != owner_id:
             raise VinTaken(f"The VIN {vin} is registered to another owner.")
         return existing
+    owner = session.get(Party, owner_id)
+    assert owner is not None
+    status = registry_status_for(registry, vin=vin, country=country, owner=owner)
     vehicle = Vehicle(
         owner_id=owner_id,
         plate=plate,
@@ -81,6 +92,7 @@ def register_vehicle(session: Session, *, user: User, data: VehicleIn) -> Vehicl
         category=data.category,
         country=country,
         make=data.make,
+        registry_status=status,
     )
     session.add(vehicle)
     session.flush()
@@ -90,6 +102,38 @@ def register_vehicle(session: Session, *, user: User, data: VehicleIn) -> Vehicl
         object_type="vehicle",
         object_id=vehicle.id,
         on_behalf_of=owner_id,
-        payload={"plate": plate, "vin": vin, "category": str(data.category), "country": country},
+        payload={
+            "plate": plate,
+            "vin": vin,
+            "category": str(data.category),
+            "country": country,
+            "registry_status": status,
+        },
     )
     return vehicle
+
+
+def own_vehicle(session: Session, *, user: User, vehicle_id: int) -> Vehicle:
+    """A vehicle of a party `user` acts for; 404 for anyone else's (it does not say it exists)."""
+    vehicle = session.get(Vehicle, vehicle_id)
+    if vehicle is None or vehicle.owner_id not in acting_party_ids(session, user=user):
+        raise VehicleNotFound()
+    return vehicle
+
+
+def any_vehicle(session: Session, *, vehicle_id: int) -> Vehicle:
+    vehicle = session.get(Vehicle, vehicle_id)
+    if vehicle is None:
+        raise VehicleNotFound()
+    return vehicle
+
+
+def pending_vehicles(session: Session) -> list[Vehicle]:
+    """Vehicles waiting for an operator's certificate check, oldest first."""
+    return list(
+        session.scalars(
+            select(Vehicle)
+            .where(Vehicle.registry_status == RegistryStatus.PENDING)
+            .order_by(Vehicle.id)
+        )
+    )
