@@ -333,3 +333,7 @@ def registry_stub(port: int, data: Path | None) -> None:
     from kezek.registry.stub import serve
 
     serve(port, data)
+
+
+if __name__ == "__main__":
+    main()

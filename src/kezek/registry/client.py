@@ -16,7 +16,8 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random,
 )
 
 from kezek.config import Settings
@@ -73,7 +74,10 @@ class HttpRegistry:
     def _fetch_with_retries(self, vin: str) -> RegistryVehicle | None:
         retrying = Retrying(
             stop=stop_after_attempt(self.retries + 1),
-            wait=wait_exponential_jitter(initial=self.backoff, max=self.backoff * 8),
+            # backoff, 2x, 4x ... up to 8x, plus up to one backoff of jitter so that many
+            # requests failing together do not come back together
+            wait=wait_exponential(multiplier=self.backoff, max=self.backoff * 8)
+            + wait_random(0, self.backoff),
             retry=retry_if_exception_type((httpx.TransportError, _Retryable)),
             reraise=True,
         )
