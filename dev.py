@@ -2,7 +2,9 @@
 """Set up and run Kezek from a fresh clone with nothing but Python 3.11+.
 
     python3 dev.py demo   # virtualenv + install + demo data on SQLite + serve on 127.0.0.1:8000
-                          # (and `kezek worker` for the scheduled jobs)
+                          # (and `kezek worker` for the scheduled jobs, and the stand-in
+                          # insurance registry `kezek registry-stub` on 127.0.0.1:8765, unless
+                          # KEZEK_REGISTRY_URL names another registry)
     python3 dev.py demo --port 8080   # the same on another port
     python3 dev.py test   # virtualenv + install with test extras + the whole test suite
 
@@ -54,20 +56,34 @@ def serve_env(extra: list[str]) -> dict[str, str]:
     return env
 
 
+REGISTRY_STUB_PORT = 8765
+
+
 def demo(extra: list[str]) -> int:
     ensure_venv("")
     kezek = str(BIN / "kezek")
     env = serve_env(extra)
     if code := run([kezek, "demo"], env):
         return code
+    helpers = []
+    if not env.get("KEZEK_REGISTRY_URL"):
+        # The stand-in insurance registry, its own process with its own data (the demo's trucks).
+        port = str(REGISTRY_STUB_PORT)
+        helpers.append(subprocess.Popen([kezek, "registry-stub", "--port", port], cwd=ROOT))
+        env["KEZEK_REGISTRY_URL"] = f"http://127.0.0.1:{port}"
     # The scheduled jobs (the no-show sweep) run beside the server, as in production.
-    worker = subprocess.Popen([kezek, "worker"], cwd=ROOT, env=env)
+    helpers.append(subprocess.Popen([kezek, "worker"], cwd=ROOT, env=env))
     try:
-        print("serving, with the worker beside it; stop with Ctrl+C", flush=True)
+        print(
+            f"serving, with the worker and the registry at {env['KEZEK_REGISTRY_URL']} beside it;"
+            " stop with Ctrl+C",
+            flush=True,
+        )
         return run([kezek, "serve", *extra], env)
     finally:
-        worker.terminate()
-        worker.wait(timeout=10)
+        for helper in helpers:
+            helper.terminate()
+            helper.wait(timeout=10)
 
 
 def test(extra: list[str]) -> int:

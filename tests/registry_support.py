@@ -24,16 +24,18 @@ UNKNOWN_VIN = make_vin(777)  # not in the data
 class StubRegistry:
     """`kezek registry-stub` in its own process; `stop()` is the registry being down."""
 
-    def __init__(self, workdir: Path, *, port: int | None = None):
+    def __init__(self, workdir: Path, *, port: int | None = None, data: Path | None = None):
         self.workdir = workdir
+        self.data = data
         self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "StubRegistry":
         log = (self.workdir / f"registry-stub-{self.port}.log").open("ab")
+        data = ["--data", str(self.data)] if self.data else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kezek.cli", "registry-stub", "--port", str(self.port)],
+            [sys.executable, "-m", "kezek.cli", "registry-stub", "--port", str(self.port), *data],
             env=child_env(),
             stdout=log,
             stderr=subprocess.STDOUT,

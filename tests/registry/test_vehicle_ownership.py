@@ -43,7 +43,7 @@ def test_someone_elses_vehicle_is_refused_naming_the_owner_masked(client, auth):
     r = client.post("/api/v1/vehicles", json=truck(STRANGERS_TRUCK), headers=auth("carrier"))
     assert (r.status_code, r.json()["error"]) == (409, "registry_owner_mismatch")
     detail = r.json()["detail"]
-    assert "a person, IIN 60********" in detail, detail
+    assert "a person with IIN 60********" in detail, detail
     assert client.get("/api/v1/vehicles", headers=auth("carrier")).json() == []
 
 

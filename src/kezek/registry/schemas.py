@@ -34,10 +34,10 @@ class RegistryParty:
     def masked(self) -> str:
         """Who this is, with most of the number hidden: `IIN 79********21`."""
         if self.kind == PartyKind.COMPANY:
-            return f"a company, BIN {_mask(self.bin or '')}"
+            return f"a company with BIN {_mask(self.bin or '')}"
         if self.iin:
-            return f"a person, IIN {_mask(self.iin)}"
-        return f"a person, passport {self.passport_country} {_mask(self.passport_number or '')}"
+            return f"a person with IIN {_mask(self.iin)}"
+        return f"a person with passport {self.passport_country} {_mask(self.passport_number or '')}"
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "RegistryParty":

@@ -36,7 +36,7 @@ def registry_status_for(
         return RegistryStatus.PENDING  # foreign: an operator checks the certificate
     if not found.owned_or_held_by(owner):
         raise RegistryOwnerMismatch(
-            f"The insurance registry names {found.owner.masked()} as the owner of VIN {vin}, "
+            f"The insurance registry names as the owner of VIN {vin} {found.owner.masked()}, "
             f"not {owner.national_id}. If the vehicle changed hands, the new owner's insurance "
             "must reach the registry first."
         )
