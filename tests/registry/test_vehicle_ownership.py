@@ -147,3 +147,14 @@ def test_without_a_registry_vehicles_register_unchecked(settings, engine, auth):
     with contract_client(app) as client:
         r = client.post("/api/v1/vehicles", json=truck(STRANGERS_TRUCK), headers=auth("carrier"))
         assert (r.status_code, r.json()["registry_status"]) == (201, "unchecked")
+
+
+def test_a_certificate_over_10_mb_is_refused_unstored(client, auth, settings):
+    r = client.post("/api/v1/vehicles", json=truck(UNKNOWN_VIN, "UZ"), headers=auth("carrier"))
+    big = PDF + b"0" * (10 * 1024 * 1024)
+    files = {"certificate": ("scan.pdf", io.BytesIO(big), "application/pdf")}
+    answer = client.post(
+        f"/api/v1/vehicles/{r.json()['id']}/certificate", files=files, headers=auth("carrier")
+    )
+    assert (answer.status_code, answer.json()["error"]) == (413, "certificate_too_large")
+    assert not list(settings.media_dir.glob("certificate-*"))
