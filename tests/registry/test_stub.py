@@ -9,8 +9,9 @@ from registry_support import StubRegistry
 
 from kezek.demo import DEMO_PEOPLE, TRUCKS_EACH
 from kezek.people.national_id import make_iin
+from kezek.registry.demo_data import demo_data_text
 from kezek.registry.schemas import RegistryVehicle
-from kezek.registry.stub import load_data
+from kezek.registry.stub import DEFAULT_DATA, load_data
 from kezek.vehicles.vin import make_vin
 
 
@@ -58,3 +59,9 @@ def test_the_shipped_data_covers_the_demo_carriers_trucks(serial):
     assert truck.owner.iin == carrier_iin
     assert {d.person.iin for d in truck.insured_drivers} == {carrier_iin, driver_iin}
     assert len(vehicles) >= TRUCKS_EACH * 101
+
+
+def test_the_shipped_data_is_what_the_demo_generates():
+    """Regenerate with `python -m kezek.registry.demo_data > src/kezek/registry/stub_data.json`
+    after changing the demo's people or trucks."""
+    assert DEFAULT_DATA.read_text() == demo_data_text()
