@@ -7,6 +7,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from kezek import __version__
 from kezek.admission import AdmissionLimit
 from kezek.api_docs import router as api_docs_router
+from kezek.attorneys.endpoints import router as attorneys_router
+from kezek.attorneys.signing import KeyHolder
 from kezek.booking.endpoints import router as booking_router
 from kezek.checkpoint.endpoints import router as checkpoint_router
 from kezek.config import Settings, get_settings
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or make_engine(settings.database_url, settings=settings)
     app.state.throttle = LoginThrottle(settings)
     app.state.media = MediaStore(settings.media_dir)
+    app.state.signing_key = KeyHolder(settings.signing_key_file)
 
     install_handlers(app)
     app.include_router(people_router)
@@ -61,6 +64,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(booking_router)
     app.include_router(ops_router)
     app.include_router(vehicles_router)
+    app.include_router(attorneys_router)
     app.include_router(ledger_router)
     app.include_router(mrp_router)
     app.include_router(checkpoint_router)
