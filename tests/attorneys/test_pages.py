@@ -7,9 +7,8 @@ import pytest
 from support import DEMO_PASSWORD
 from web.conftest import csrf_of, log_in
 
-from kezek.web.i18n import COOKIE
-
 from attorneys.helpers import Grants, days
+from kezek.web.i18n import COOKIE
 
 pytestmark = pytest.mark.usefixtures("fast_demo_passwords")
 
