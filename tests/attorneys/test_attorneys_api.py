@@ -143,3 +143,14 @@ def test_the_public_key_is_published(grants: Grants, fleet) -> None:
     assert key["algorithm"] == "Ed25519" and key["pem"].startswith("-----BEGIN PUBLIC KEY-----")
     assert key["key_id"] == made["key_id"]
     assert DEMO_PASSWORD not in str(key)
+
+
+def test_a_retried_grant_with_an_idempotency_key_issues_one_attorney(grants: Grants, fleet) -> None:
+    body = grants.body([fleet.vehicle()])
+    headers = {**grants.auth("carrier"), "Idempotency-Key": "grant-1"}
+    first = grants.client.post("/api/v1/attorneys", json=body, headers=headers)
+    again = grants.client.post("/api/v1/attorneys", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    given = grants.client.get("/api/v1/attorneys", headers=grants.auth("carrier")).json()["given"]
+    assert len(given) == 1

@@ -8,7 +8,7 @@ someone. A wrong or missing password is `reauth_required`, throttled like a logi
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from kezek.attorneys import issuing
 from kezek.attorneys.documents import Status, Verdict, masked_document, status_on
@@ -38,7 +38,21 @@ from kezek.attorneys.service import almaty_today
 from kezek.attorneys.signing import ServiceKey
 from kezek.attorneys.verification import by_public_id, verify_presented, verify_stored
 from kezek.deps import CurrentUser, DbSession, require_roles
-from kezek.errors import AppError, Forbidden, NotAuthenticated, TooManyAttempts, error_responses
+from kezek.errors import (
+    AppError,
+    Busy,
+    Forbidden,
+    NotAuthenticated,
+    TooManyAttempts,
+    error_responses,
+)
+from kezek.idempotency import (
+    IdempotencyInProgress,
+    IdempotencyKeyHeader,
+    IdempotencyKeyReused,
+    request_fingerprint,
+    run_idempotent,
+)
 from kezek.models.attorney import Attorney
 from kezek.models.party import Party, Role, User
 from kezek.people.passwords import verify_password
@@ -49,6 +63,9 @@ Grantor = Annotated[User, require_roles(Role.CARRIER, Role.ADMIN)]
 GRANT_ERRORS = (
     ReauthRequired,
     TooManyAttempts,
+    IdempotencyKeyReused,
+    IdempotencyInProgress,
+    Busy,
     NotOwner,
     IntermediaryNotFound,
     IntermediaryNotVerified,
@@ -64,6 +81,7 @@ def service_key(request: Request) -> ServiceKey:
 
 
 Key = Annotated[ServiceKey, Depends(service_key)]
+Fingerprint = Annotated[str, Depends(request_fingerprint)]
 
 
 def verify_url(request: Request, public_id: str) -> str:
@@ -122,17 +140,34 @@ def public_key(key: Key) -> PublicKeyOut:
     responses=error_responses(NotAuthenticated, Forbidden, *GRANT_ERRORS),
 )
 def grant_attorney(
-    request: Request, body: AttorneyIn, session: DbSession, user: Grantor, key: Key
-) -> AttorneyOut:
-    """Grant a power of attorney; `password` must be the caller's password (re-authentication)."""
-    try:
+    request: Request,
+    body: AttorneyIn,
+    session: DbSession,
+    user: Grantor,
+    key: Key,
+    fingerprint: Fingerprint,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """Grant a power of attorney; `password` must be the caller's password (re-authentication).
+    With an Idempotency-Key, a retry of the same request returns the same attorney."""
+
+    def issue() -> AttorneyOut:
         confirm_password(request, user, body.password)
-        attorney = issuing.grant(session, user=user, data=body, key=key)
+        return attorney_out(request, issuing.grant(session, user=user, data=body, key=key))
+
+    try:
+        return run_idempotent(
+            session,
+            user_id=user.id,
+            key=idempotency_key,
+            fingerprint=fingerprint,
+            status_code=201,
+            action=issue,
+        )
     except AppError as err:
         err.audit_action = "attorney.grant"
         err.audit_payload = {"vehicle_ids": body.vehicle_ids[:50], "whole_fleet": body.whole_fleet}
         raise
-    return attorney_out(request, attorney)
 
 
 @router.get("", response_model=AttorneyListOut, responses=error_responses(NotAuthenticated))
