@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.throttle = LoginThrottle(settings)
     app.state.media = MediaStore(settings.media_dir)
     app.state.signing_key = KeyHolder(settings.signing_key_file)
+    app.state.signing_key.get()  # made on first start; an unwritable path fails here, not later
 
     install_handlers(app)
     app.include_router(people_router)

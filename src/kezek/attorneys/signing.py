@@ -6,8 +6,10 @@ public key is published (GET /api/v1/attorneys/public-key) so anyone can check a
 """
 
 import base64
+import contextlib
 import hashlib
 import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -76,17 +78,21 @@ def _write_new_key(path: Path) -> None:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    # O_EXCL: never overwrite a key that appeared meanwhile (another process starting too).
+    # Written whole to a private temporary file, then linked into place: a link never replaces
+    # an existing file, so when several workers start at once the first key wins and nobody
+    # reads a half-written one.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-key-")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(fd, "wb") as out:
-        out.write(pem)
+        with os.fdopen(fd, "wb") as out:  # mkstemp made it 0600
+            out.write(pem)
+        with contextlib.suppress(FileExistsError):  # another worker's key won
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
 
 
 class KeyHolder:
-    """The app's key, loaded (or made) on first start and then kept in memory."""
+    """The app's key, loaded (or made) when the app is created and then kept in memory."""
 
     def __init__(self, path: Path):
         self.path = path
