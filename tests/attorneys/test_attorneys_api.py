@@ -1,6 +1,7 @@
 """Granting, listing, reading and revoking attorneys through the API, and every refusal."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -154,3 +155,17 @@ def test_a_retried_grant_with_an_idempotency_key_issues_one_attorney(grants: Gra
     assert again.headers["Idempotent-Replayed"] == "true" and again.json() == first.json()
     given = grants.client.get("/api/v1/attorneys", headers=grants.auth("carrier")).json()["given"]
     assert len(given) == 1
+
+
+def test_revocations_at_once_revoke_once(grants: Grants, fleet, engine) -> None:
+    """The row lock: of simultaneous revocations one wins, the others are told it is done."""
+    made = grants.grant([fleet.vehicle()])
+    url = f"/api/v1/attorneys/{made['id']}/revoke"
+    headers = grants.auth("carrier")
+    before = last_seq(engine)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: grants.client.post(url, headers=headers), range(4)))
+    codes = sorted((r.status_code, r.json().get("error", "")) for r in answers)
+    assert codes[0] == (200, "")
+    assert all(code in {(409, "already_revoked"), (409, "busy")} for code in codes[1:]), codes
+    assert len(footprints(engine, after=before, action="attorney.revoke", outcome="ok")) == 1

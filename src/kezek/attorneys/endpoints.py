@@ -205,7 +205,7 @@ def get_attorney(
 @router.post(
     "/{public_id}/revoke",
     response_model=AttorneyOut,
-    responses=error_responses(NotAuthenticated, AttorneyNotFound, NotOwner, AlreadyRevoked),
+    responses=error_responses(NotAuthenticated, AttorneyNotFound, NotOwner, AlreadyRevoked, Busy),
 )
 def revoke_attorney(
     request: Request, public_id: str, session: DbSession, user: CurrentUser
