@@ -88,3 +88,18 @@ def test_the_public_verification_page(web, grants: Grants, fleet, lang: str) -> 
     assert "<svg" in page.text and made["verification_url"] in page.text
     missing = web.get("/attorneys/0b0e6f3e-0000-4000-8000-000000000000/verify")
     assert missing.status_code == 404 and 'data-status="unknown"' in missing.text
+
+
+def test_a_company_grants_for_its_fleet(web, grants: Grants, fleet) -> None:
+    web.cookies.set(COOKIE, "en")
+    truck = fleet.vehicle(company=True)
+    token = log_in(web, "carrier")
+    page = web.get("/attorneys")
+    [company_id] = re.findall(r'<option value="(\d+)"', page.text)
+    form = grant_form(grants, token, truck, owner_company_id=company_id)
+    r = web.post("/attorneys", data=form)
+    assert r.status_code == 200 and "The power of attorney was issued and signed." in r.text
+    given = web.get("/api/v1/attorneys", headers=grants.auth("carrier")).json()["given"]
+    assert [(a["owner"]["name"], a["vehicle_ids"]) for a in given] == [
+        ("Demo Logistics LLP", [truck])
+    ]

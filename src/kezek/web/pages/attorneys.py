@@ -24,6 +24,7 @@ from kezek.deps import DbSession
 from kezek.errors import AppError, Forbidden, ValidationFailed
 from kezek.models.attorney import Attorney
 from kezek.models.party import Role, User
+from kezek.people.service import companies_of
 from kezek.vehicles.service import vehicles_of
 from kezek.web.auth import MaybeUser, SignedInUser, refused
 from kezek.web.csrf import csrf_protect
@@ -157,6 +158,8 @@ def _page(
         "received": received,
         "covered": vehicles_for_intermediary(session, user.person_id, on=today),
         "vehicles": vehicles_of(session, user=user),
+        "companies": companies_of(session, person_id=user.person_id),
+        "user_name": user.person.full_name,
         "can_grant": bool({Role.CARRIER, Role.ADMIN} & user.roles),
         "status_of": lambda a: _status(a, today),
         "status_text": STATUS_TEXT,
