@@ -178,6 +178,7 @@ def settings(engine: Engine, tmp_path: Path) -> Settings:
     return Settings(
         database_url=engine.url.render_as_string(hide_password=False),
         media_dir=tmp_path / "media",
+        signing_key_file=tmp_path / "keys" / "attorney_signing_key.pem",
         secret_key=TEST_SECRET,
         log_json=False,
     )

@@ -83,6 +83,15 @@ class Settings(BaseSettings):
     registry_cache_seconds: int = Field(
         default=3600, description="A cached registry answer younger than this is used as is"
     )
+    signing_key_file: Path = Field(
+        default=VAR_DIR / "keys" / "attorney_signing_key.pem",
+        description="The Ed25519 key that signs powers of attorney (0600); made on first start",
+    )
+    public_base_url: str = Field(
+        default="",
+        description="The address QR codes and PDFs point to, e.g. https://kezek.kz; "
+        "the request's own address if empty",
+    )
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept beside the database."""

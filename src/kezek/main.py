@@ -7,6 +7,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from kezek import __version__
 from kezek.admission import AdmissionLimit
 from kezek.api_docs import router as api_docs_router
+from kezek.attorneys.endpoints import router as attorneys_router
+from kezek.attorneys.signing import KeyHolder
 from kezek.booking.endpoints import router as booking_router
 from kezek.checkpoint.endpoints import router as checkpoint_router
 from kezek.config import Settings, get_settings
@@ -57,6 +59,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.media = MediaStore(settings.media_dir)
     app.state.registry = make_registry(settings)  # None: no registry configured
 
+    app.state.signing_key = KeyHolder(settings.signing_key_file)
+    app.state.signing_key.get()  # made on first start; an unwritable path fails here, not later
+
     install_handlers(app)
     app.include_router(people_router)
     app.include_router(people_admin_router)
@@ -65,6 +70,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(ops_router)
     app.include_router(certificates_router)  # before /{vehicle_id} routes could shadow /pending
     app.include_router(vehicles_router)
+    app.include_router(attorneys_router)
     app.include_router(ledger_router)
     app.include_router(mrp_router)
     app.include_router(checkpoint_router)

@@ -74,7 +74,11 @@ def live_server(live_database_url: str, tmp_path_factory: pytest.TempPathFactory
     workdir = tmp_path_factory.mktemp("live-server")
     secret = "browser-test-secret-key-not-for-production"
     with running_server(
-        live_database_url, workdir, secret_key=secret, media_dir=str(workdir / "media")
+        live_database_url,
+        workdir,
+        secret_key=secret,
+        media_dir=str(workdir / "media"),
+        signing_key_file=str(workdir / "keys" / "signing.pem"),
     ) as base_url:
         yield base_url
 

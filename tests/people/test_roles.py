@@ -23,6 +23,18 @@ ANY_SIGNED_IN |= {
     ("POST", "/api/v1/identity/document"),
     ("GET", "/api/v1/identity/documents/{document_id}/photo"),
 }
+# Attorneys: anyone verifies (a border officer has no login); the two parties read them.
+PUBLIC |= {
+    ("GET", "/api/v1/attorneys/public-key"),
+    ("POST", "/api/v1/attorneys/verification"),
+    ("GET", "/api/v1/attorneys/{public_id}/verification"),
+}
+ANY_SIGNED_IN |= {
+    ("GET", "/api/v1/attorneys"),
+    ("GET", "/api/v1/attorneys/{public_id}"),
+    ("GET", "/api/v1/attorneys/{public_id}/pdf"),
+    ("POST", "/api/v1/attorneys/{public_id}/revoke"),
+}
 ADMIN_ONLY_PATTERNS = [
     r"^/api/v1/admin/",
     r"^(PATCH|PUT|POST|DELETE) /api/v1/crossings",
@@ -39,6 +51,7 @@ ROLE_ONLY |= {
     r"^GET /api/v1/vehicles": {"carrier", "driver", "intermediary"},
     r"^POST /api/v1/vehicles": {"carrier", "admin"},
     r"^GET /api/v1/accounts$": {"operator", "admin"},
+    r"^POST /api/v1/attorneys$": {"carrier", "admin"},
     r"^POST /api/v1/accounts/\{account_id\}/top-ups$": {"operator", "admin"},
 }
 PATH_VALUES = {
@@ -47,6 +60,7 @@ PATH_VALUES = {
     "exception_id": "1",
     "login": "carrier",
     "role": "driver",
+    "public_id": "0b0e6f3e-0000-4000-8000-000000000000",
 }
 
 

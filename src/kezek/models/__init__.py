@@ -1,5 +1,6 @@
 """All ORM models, imported here so Alembic and the app see one metadata."""
 
+from kezek.models.attorney import Attorney
 from kezek.models.audit import AuditHead, AuditRecord
 from kezek.models.booking import (
     Booking,
@@ -28,6 +29,7 @@ from kezek.models.vehicle import Vehicle
 
 __all__ = [
     "Account",
+    "Attorney",
     "Booking",
     "BookingDriver",
     "IdempotencyRecord",

@@ -271,3 +271,22 @@ ERROR_TEXT.update(
         "review_already_resolved": N_("This duplicate review was already decided."),
     }
 )
+
+# Powers of attorney (kezek.attorneys.errors).
+ERROR_TEXT.update(
+    {
+        "not_owner": N_("Only the owner who gave this power of attorney may do this."),
+        "intermediary_not_found": N_("No person with this IIN or passport is registered."),
+        "intermediary_not_verified": N_(
+            "This person has not verified their identity yet, so cannot be an intermediary."
+        ),
+        "intermediary_is_owner": N_("You cannot give a power of attorney to yourself."),
+        "vehicle_not_owned": N_("One of the chosen vehicles is not the owner's."),
+        "vehicles_required": N_("Choose the vehicles, or the whole fleet (not both)."),
+        "invalid_period": N_(
+            "Check the dates: the end is not before the start nor in the past, at most three years."
+        ),
+        "reauth_required": N_("Enter your password to confirm: it was missing or wrong."),
+        "already_revoked": N_("This power of attorney is already revoked."),
+    }
+)

@@ -10,6 +10,7 @@ from kezek.web.i18n import LanguageSwitchMiddleware, load_all
 from kezek.web.pages import (
     account,
     admin,
+    attorneys,
     bookings,
     checkpoint,
     crossings,
@@ -36,5 +37,6 @@ def install(app: FastAPI) -> None:
     app.include_router(identity_documents.router)
     app.include_router(identity_reviews.router)
     app.include_router(identity_attempts.router)
+    app.include_router(attorneys.router)
     app.state.render_error_page = render_error_page
     app.add_middleware(LanguageSwitchMiddleware)

@@ -1,0 +1,1 @@
+"""Digital powers of attorney: granting, signing, verifying and using them."""
