@@ -212,3 +212,8 @@ def running_server(
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+# For tests whose cost is elsewhere (face models, video) and whose database work is covered on
+# both backends by other tests: `@sqlite_only` runs them once.
+sqlite_only = pytest.mark.parametrize("templates", ["sqlite"], indirect=True)

@@ -6,6 +6,7 @@ import pillow_heif
 import pytest
 from PIL import Image
 from sqlalchemy import select
+from support import sqlite_only
 
 from identity.conftest import photo
 from kezek.models.audit import AuditRecord
@@ -70,6 +71,7 @@ def _shrunk(name: str, size: tuple[int, int]) -> bytes:
         (_image_bytes((400, 300), (5, 5, 5)), "image_too_dark"),
     ],
 )
+@sqlite_only  # face models are the cost; enrolment's database work runs on both above
 def test_unusable_files_are_refused_with_their_reason(client, auth, session, settings, data, code):
     r = upload(client, auth("carrier"), data)
     assert r.status_code == 422 and r.json()["error"] == code
@@ -83,6 +85,7 @@ def test_an_oversized_upload_is_refused(client, auth, settings):
     assert stored_files(settings) == []
 
 
+@sqlite_only  # face models are the cost; enrolment's database work runs on both above
 def test_a_heic_photo_is_read_and_stored_as_an_upright_jpeg(client, auth, session):
     source = Image.open(io.BytesIO(photo("obama/obama.jpg")))
     # As a phone stores it: pixels lying on their side, the EXIF tag saying how to turn them.
@@ -103,6 +106,7 @@ def test_a_heic_photo_is_read_and_stored_as_an_upright_jpeg(client, auth, sessio
     assert Image.open(io.BytesIO(served.content)).size == source.size  # upright
 
 
+@sqlite_only  # face models are the cost; enrolment's database work runs on both above
 def test_a_png_is_kept_as_sent(client, auth, session):
     data = photo("collins/astronaut.png")
     r = upload(client, auth("carrier"), data, name="scan.png", media_type="image/png")
@@ -113,6 +117,7 @@ def test_a_png_is_kept_as_sent(client, auth, session):
     assert served.headers["content-type"] == "image/png" and served.content == data
 
 
+@sqlite_only  # face models are the cost; enrolment's database work runs on both above
 def test_the_photo_is_shown_to_its_owner_and_analysts_only(client, auth):
     document_id = upload(client, auth("carrier"), photo("obama/obama.jpg")).json()["document_id"]
     url = f"/api/v1/identity/documents/{document_id}/photo"
@@ -134,6 +139,7 @@ def test_anonymous_uploads_are_refused(client):
     assert r.status_code == 401
 
 
+@sqlite_only  # face models are the cost; enrolment's database work runs on both above
 def test_model_versions_are_recorded(client, auth, session):
     upload(client, auth("carrier"), photo("obama/obama.jpg"))
     document = session.scalars(select(IdentityDocument)).one()

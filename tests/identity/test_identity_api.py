@@ -5,7 +5,7 @@ from functools import cache
 
 import pytest
 from booking_support import Fleet
-from support import almaty_today
+from support import almaty_today, sqlite_only
 
 from identity import clips
 from identity.clips import portrait
@@ -172,6 +172,7 @@ def verify_with(client, headers, clip_of_steps) -> dict:
     return r.json()
 
 
+@sqlite_only  # the generated clips cost seconds; the service runs on both in its own tests
 def test_a_clip_that_answers_the_challenge_verifies_and_the_person_books(client, engine, newcomer):
     enrol(engine, "newcomer")
     booking = {
@@ -204,6 +205,7 @@ def test_a_clip_that_answers_the_challenge_verifies_and_the_person_books(client,
     ],
     ids=["photo-moved-at-the-camera", "photo-held-still", "another-person", "wrong-order"],
 )
+@sqlite_only
 def test_a_photo_another_face_or_the_wrong_turns_fail_with_the_reason(
     client, engine, newcomer, auth, document, clip_of_steps, reason
 ):

@@ -48,6 +48,9 @@ ROLE_ONLY = {
 }
 # Patterns on "METHOD path", for paths whose methods are open to different roles.
 ROLE_ONLY |= {
+    # Operators check the registration certificates of vehicles the registry does not know.
+    r"^GET /api/v1/vehicles/(pending|\{vehicle_id\}/certificate)$": {"operator", "admin"},
+    r"^POST /api/v1/vehicles/\{vehicle_id\}/certificate/decision$": {"operator", "admin"},
     r"^GET /api/v1/vehicles": {"carrier", "driver", "intermediary"},
     r"^POST /api/v1/vehicles": {"carrier", "admin"},
     r"^GET /api/v1/accounts$": {"operator", "admin"},

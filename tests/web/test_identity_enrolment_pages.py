@@ -5,11 +5,12 @@ import re
 from pathlib import Path
 
 import pytest
-from support import fast_demo_passwords, footprints  # noqa: F401
+from support import fast_demo_passwords, footprints, sqlite_only  # noqa: F401
 
 from kezek.web.i18n import COOKIE
 
-pytestmark = pytest.mark.usefixtures("fast_demo_passwords")
+# The pages' cost is the face models; enrolment's database work runs on both backends elsewhere.
+pytestmark = [pytest.mark.usefixtures("fast_demo_passwords"), sqlite_only]
 FACES = Path(__file__).resolve().parents[1] / "data" / "faces"
 
 
