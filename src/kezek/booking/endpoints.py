@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
+from kezek.attorneys.errors import AttorneyExpired, AttorneyRevoked, AttorneyScope
 from kezek.booking import service
 from kezek.booking.errors import (
     ArrivalWindowClosed,
@@ -68,7 +69,13 @@ SLOT_RULES = (
     DebtOutstanding,
     MrpUnknown,
 )
-ACTOR = (IdentityNotVerified, NotAuthorizedForVehicle)
+ACTOR = (
+    IdentityNotVerified,
+    NotAuthorizedForVehicle,
+    AttorneyExpired,
+    AttorneyRevoked,
+    AttorneyScope,
+)
 
 
 @contextmanager

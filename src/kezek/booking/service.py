@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -70,7 +70,7 @@ def create_booking(
     """Book an hour slot for a vehicle and debit the fee, or refuse saying which rule refused."""
     now = now or utcnow()
     vehicle = _vehicle(session, data.vehicle_id)
-    authorize_vehicle(session, user=user, vehicle=vehicle, action=VehicleAction.BOOK)
+    authorize_vehicle(session, user=user, vehicle=vehicle, action=VehicleAction.BOOK, on=data.date)
     _check_priority_cargo(data)
     rules_lock.share_for_booking(session, crossing_code=data.crossing, kind=data.direction)
     crossing = get_crossing(session, code=data.crossing)
@@ -152,7 +152,9 @@ def cancel_booking(
 ) -> Booking:
     """The owner's cancellation: the place goes back, the fee does not (it was for the slot)."""
     booking = _mine(session, user=user, booking_id=booking_id, lock=True)
-    authorize_vehicle(session, user=user, vehicle=booking.vehicle, action=VehicleAction.CANCEL)
+    authorize_vehicle(
+        session, user=user, vehicle=booking.vehicle, action=VehicleAction.CANCEL, on=booking.day
+    )
     _require_active(booking)
     now = now or utcnow()
     window_end = arrival_window(booking)[1]
@@ -189,7 +191,9 @@ def reschedule_booking(
     now = now or utcnow()
     rules_lock.share_for_existing(session, booking_id=booking_id)
     booking = _mine(session, user=user, booking_id=booking_id, lock=True)
-    authorize_vehicle(session, user=user, vehicle=booking.vehicle, action=VehicleAction.BOOK)
+    authorize_vehicle(
+        session, user=user, vehicle=booking.vehicle, action=VehicleAction.BOOK, on=data.date
+    )
     _require_active(booking)
     _refuse_if_started(booking, now)
     if (data.date, data.hour) == (booking.day, booking.hour):
@@ -244,7 +248,9 @@ def reschedule_booking(
 
 def add_driver(session: Session, *, user: User, booking_id: int, data: DriverIn) -> Booking:
     booking = _mine(session, user=user, booking_id=booking_id, lock=True)
-    authorize_vehicle(session, user=user, vehicle=booking.vehicle, action=VehicleAction.BOOK)
+    authorize_vehicle(
+        session, user=user, vehicle=booking.vehicle, action=VehicleAction.BOOK, on=booking.day
+    )
     _require_active(booking)
     if any(d.national_id == data.national_id for d in booking.drivers):
         raise DriverAlreadyAdded(f"{data.full_name} is already on booking {booking.reference}.")
@@ -268,7 +274,9 @@ def substitute_vehicle(
 ) -> Booking:
     """Replace a broken-down vehicle by another of the same owner and category (logged)."""
     booking = _mine(session, user=user, booking_id=booking_id, lock=True)
-    authorize_vehicle(session, user=user, vehicle=booking.vehicle, action=VehicleAction.BOOK)
+    authorize_vehicle(
+        session, user=user, vehicle=booking.vehicle, action=VehicleAction.BOOK, on=booking.day
+    )
     _require_active(booking)
     replacement = _vehicle(session, data.vehicle_id)
     if replacement.owner_id != booking.owner_id:
@@ -330,7 +338,7 @@ def list_bookings(
     offset: int = 0,
 ) -> Sequence[Booking]:
     """The bookings of the parties the user acts for, the latest slot first."""
-    query = select(Booking).where(Booking.owner_id.in_(acting_party_ids(session, user=user)))
+    query = select(Booking).where(_visible_to(session, user))
     if status:
         query = query.where(Booking.status == status)
     if crossing:
@@ -377,10 +385,16 @@ def _vehicle(session: Session, vehicle_id: int) -> Vehicle:
     return vehicle
 
 
-def _mine(session: Session, *, user: User, booking_id: int, lock: bool = False) -> Booking:
-    query = select(Booking).where(
-        Booking.id == booking_id, Booking.owner_id.in_(acting_party_ids(session, user=user))
+def _visible_to(session: Session, user: User) -> ColumnElement[bool]:
+    """The bookings of the parties the user acts for, and those the user made for others (as an
+    intermediary: still shown after the attorney ends; acting on them is decided per action)."""
+    return or_(
+        Booking.owner_id.in_(acting_party_ids(session, user=user)), Booking.created_by == user.id
     )
+
+
+def _mine(session: Session, *, user: User, booking_id: int, lock: bool = False) -> Booking:
+    query = select(Booking).where(Booking.id == booking_id, _visible_to(session, user))
     if lock:
         # Cancel, reschedule and check-in of one booking take turns on its row.
         query = query.with_for_update(of=Booking)

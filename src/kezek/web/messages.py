@@ -290,3 +290,12 @@ ERROR_TEXT.update(
         "already_revoked": N_("This power of attorney is already revoked."),
     }
 )
+
+# Acting for another owner's vehicle under a power of attorney.
+ERROR_TEXT.update(
+    {
+        "attorney_expired": N_("Your power of attorney for this vehicle does not cover that date."),
+        "attorney_revoked": N_("The owner revoked your power of attorney for this vehicle."),
+        "attorney_scope": N_("Your power of attorney for this vehicle does not allow this action."),
+    }
+)

@@ -1,0 +1,81 @@
+"""An intermediary books for an owner under a power of attorney, within its vehicles, dates and
+scopes; a revocation refuses the very next request and leaves the bookings made with the owner."""
+
+from datetime import timedelta
+
+import pytest
+from booking_support import booking_body, future_day
+from support import DEMO_PASSWORD, almaty_today
+
+from kezek.db import new_session
+from kezek.models.party import User
+
+
+@pytest.fixture
+def truck(fleet) -> int:
+    fleet.top_up("carrier", kzt=100_000)
+    return fleet.vehicle("carrier")
+
+
+def grant(client, auth, vehicle_id: int, *, scopes: list[str], days: int = 30) -> str:
+    session = new_session(client.app.state.engine)
+    try:
+        iin = session.query(User).filter_by(login="intermediary").one().person.iin
+    finally:
+        session.close()
+    body = {
+        "intermediary": {"iin": iin},
+        "vehicle_ids": [vehicle_id],
+        "valid_from": str(almaty_today()),
+        "valid_to": str(almaty_today() + timedelta(days=days)),
+        "scopes": scopes,
+        "password": DEMO_PASSWORD,
+    }
+    r = client.post("/api/v1/attorneys", json=body, headers=auth("carrier"))
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def book(client, auth, login: str, vehicle_id: int, days: int = 2, hour: int = 10):
+    body = booking_body(vehicle_id, date=str(future_day(days)), hour=hour)
+    return client.post("/api/v1/bookings", json=body, headers=auth(login))
+
+
+def test_without_an_attorney_an_intermediary_cannot_book(client, auth, truck):
+    r = book(client, auth, "intermediary", truck)
+    assert r.status_code == 403 and r.json()["error"] == "not_authorized_for_vehicle"
+
+
+def test_an_attorney_lets_the_intermediary_book_for_the_owner(client, auth, truck):
+    grant(client, auth, truck, scopes=["book", "view"])
+    r = book(client, auth, "intermediary", truck)
+    assert r.status_code == 201, r.text
+    booking = r.json()
+    # The booking is the owner's (and so is the fee); both see it.
+    for login in ("intermediary", "carrier"):
+        mine = client.get("/api/v1/bookings", headers=auth(login)).json()
+        assert booking["id"] in [b["id"] for b in mine], login
+    # Cancelling is outside this attorney's scope.
+    r = client.post(f"/api/v1/bookings/{booking['id']}/cancel", headers=auth("intermediary"))
+    assert r.status_code == 403 and r.json()["error"] == "attorney_scope"
+
+
+def test_a_slot_after_the_attorney_ends_is_refused(client, auth, truck):
+    grant(client, auth, truck, scopes=["book"], days=2)
+    r = book(client, auth, "intermediary", truck, days=5)
+    assert r.status_code == 403 and r.json()["error"] == "attorney_expired"
+
+
+def test_a_revoked_attorney_refuses_the_next_request_and_leaves_the_bookings(client, auth, truck):
+    attorney = grant(client, auth, truck, scopes=["book", "cancel", "view"])
+    made = book(client, auth, "intermediary", truck).json()
+    revoke = client.post(f"/api/v1/attorneys/{attorney}/revoke", headers=auth("carrier"), json={})
+    assert revoke.status_code == 200, revoke.text
+
+    r = book(client, auth, "intermediary", truck, days=3)
+    assert r.status_code == 403 and r.json()["error"] == "attorney_revoked"
+    r = client.post(f"/api/v1/bookings/{made['id']}/cancel", headers=auth("intermediary"))
+    assert r.status_code == 403 and r.json()["error"] == "attorney_revoked"
+    # The booking stays with the owner, who may cancel it.
+    r = client.post(f"/api/v1/bookings/{made['id']}/cancel", headers=auth("carrier"))
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
