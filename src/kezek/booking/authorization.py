@@ -2,8 +2,8 @@
 
 A verified person acts for a vehicle as its owner or holder (the person, or a company they
 represent), or as an intermediary under a power of attorney from its owner that names the vehicle
-(or the whole fleet), covers the slot's date and includes the action. A refusal says which is
-missing. Insured drivers (from the insurance registry) join here next.
+(or the whole fleet), covers the slot's date and includes the action, or as a driver the
+insurance registry insures for the vehicle on that date. A refusal says which is missing.
 """
 
 import enum
@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session
 from kezek.attorneys.errors import NoAttorney
 from kezek.attorneys.service import almaty_today, attorney_covering
 from kezek.booking.errors import IdentityNotVerified, NotAuthorizedForVehicle
+from kezek.errors import AppError
 from kezek.models.party import CompanyMember, IdentityStatus, User
 from kezek.models.vehicle import Vehicle
+from kezek.registry.client import Registry
+from kezek.registry.service import insured_driver_of
 
 
 class VehicleAction(enum.StrEnum):
@@ -47,24 +50,31 @@ def authorize_vehicle(
     vehicle: Vehicle,
     action: VehicleAction,
     on: date | None = None,
+    registry: Registry | None = None,
 ) -> None:
     """Refuse unless `user` may take `action` for `vehicle` for a slot on day `on` (today in
-    Almaty if not given); the refusal says what is missing."""
+    Almaty if not given): as its owner or holder, under a power of attorney, or as a driver the
+    insurance registry insures for it. The refusal says what is missing; when only the registry
+    could tell and it cannot be reached, registry_unavailable (owners never need it)."""
     if action != VehicleAction.VIEW:
         require_verified(user)
     if vehicle.owner_id in acting_party_ids(session, user=user):
         return
+    day = on or almaty_today()
     try:
         attorney_covering(
-            session,
-            intermediary_person_id=user.person_id,
-            vehicle=vehicle,
-            scope=action.value,
-            on=on or almaty_today(),
+            session, intermediary_person_id=user.person_id, vehicle=vehicle, scope=action, on=day
         )
+        return
     except NoAttorney:
-        # No relation at all: say everything that would have let them act.
-        raise NotAuthorizedForVehicle(
-            f"You are not the owner or holder of {vehicle.plate}, and no driver's insurance or "
-            "power of attorney lets you act for it."
-        ) from None
+        attorney_refusal = None
+    except AppError as refusal:  # one exists but does not cover this: unless insured, say so
+        attorney_refusal = refusal
+    if insured_driver_of(session, registry, vehicle, user.person, day):
+        return
+    if attorney_refusal is not None:
+        raise attorney_refusal
+    raise NotAuthorizedForVehicle(
+        f"You are not the owner or holder of {vehicle.plate}, and no driver's insurance or "
+        "power of attorney lets you act for it."
+    )

@@ -37,7 +37,7 @@ from kezek.booking.errors import (
 from kezek.booking.schemas import BookingIn, BookingOut, DriverIn, RescheduleIn, SubstituteIn
 from kezek.booking.views import booking_out
 from kezek.crossings.errors import CategoryNotServed, CrossingNotFound, OutsideHorizon
-from kezek.deps import DbSession, require_roles
+from kezek.deps import DbSession, RequestRegistry, require_roles
 from kezek.errors import AppError, Busy, Forbidden, NotAuthenticated, error_responses
 from kezek.idempotency import (
     IdempotencyInProgress,
@@ -49,6 +49,7 @@ from kezek.idempotency import (
 from kezek.ledger.errors import MrpUnknown
 from kezek.models.booking import BookingStatus
 from kezek.models.party import Role, User
+from kezek.registry.errors import RegistryUnavailable
 
 # Staff roles do not book; who may book for which vehicle is decided in booking.authorization.
 Booker = Annotated[User, require_roles(Role.CARRIER, Role.DRIVER, Role.INTERMEDIARY)]
@@ -75,6 +76,7 @@ ACTOR = (
     AttorneyExpired,
     AttorneyRevoked,
     AttorneyScope,
+    RegistryUnavailable,
 )
 
 
@@ -107,6 +109,7 @@ def create_booking(
     body: BookingIn,
     session: DbSession,
     user: Booker,
+    registry: RequestRegistry,
     fingerprint: Fingerprint,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
@@ -126,7 +129,7 @@ def create_booking(
             fingerprint=fingerprint,
             status_code=201,
             action=lambda: booking_out(
-                session, service.create_booking(session, user=user, data=body)
+                session, service.create_booking(session, user=user, data=body, registry=registry)
             ),
         )
 
@@ -193,6 +196,7 @@ def cancel_booking(
     booking_id: int,
     session: DbSession,
     user: Booker,
+    registry: RequestRegistry,
     fingerprint: Fingerprint,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
@@ -203,7 +207,9 @@ def cancel_booking(
             user,
             idempotency_key,
             fingerprint,
-            lambda: service.cancel_booking(session, user=user, booking_id=booking_id),
+            lambda: service.cancel_booking(
+                session, user=user, booking_id=booking_id, registry=registry
+            ),
         )
 
 
@@ -219,6 +225,7 @@ def reschedule_booking(
     body: RescheduleIn,
     session: DbSession,
     user: Booker,
+    registry: RequestRegistry,
     fingerprint: Fingerprint,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
@@ -232,7 +239,7 @@ def reschedule_booking(
             idempotency_key,
             fingerprint,
             lambda: service.reschedule_booking(
-                session, user=user, booking_id=booking_id, data=body
+                session, user=user, booking_id=booking_id, data=body, registry=registry
             ),
         )
 
@@ -249,6 +256,7 @@ def add_driver(
     body: DriverIn,
     session: DbSession,
     user: Booker,
+    registry: RequestRegistry,
     fingerprint: Fingerprint,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
@@ -259,7 +267,9 @@ def add_driver(
             user,
             idempotency_key,
             fingerprint,
-            lambda: service.add_driver(session, user=user, booking_id=booking_id, data=body),
+            lambda: service.add_driver(
+                session, user=user, booking_id=booking_id, data=body, registry=registry
+            ),
         )
 
 
@@ -283,6 +293,7 @@ def substitute_vehicle(
     body: SubstituteIn,
     session: DbSession,
     user: Booker,
+    registry: RequestRegistry,
     fingerprint: Fingerprint,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
@@ -294,6 +305,6 @@ def substitute_vehicle(
             idempotency_key,
             fingerprint,
             lambda: service.substitute_vehicle(
-                session, user=user, booking_id=booking_id, data=body
+                session, user=user, booking_id=booking_id, data=body, registry=registry
             ),
         )

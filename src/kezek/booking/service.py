@@ -59,18 +59,31 @@ from kezek.models.crossing import DirectionKind
 from kezek.models.ledger import Account, LedgerEntry
 from kezek.models.party import User
 from kezek.models.vehicle import Vehicle
+from kezek.registry.client import Registry
 
 MAX_DRIVERS = 3
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ23456789"  # no 0/O, 1/I/Q: read over a radio
 
 
 def create_booking(
-    session: Session, *, user: User, data: BookingIn, now: datetime | None = None
+    session: Session,
+    *,
+    user: User,
+    data: BookingIn,
+    now: datetime | None = None,
+    registry: Registry | None = None,
 ) -> Booking:
     """Book an hour slot for a vehicle and debit the fee, or refuse saying which rule refused."""
     now = now or utcnow()
     vehicle = _vehicle(session, data.vehicle_id)
-    authorize_vehicle(session, user=user, vehicle=vehicle, action=VehicleAction.BOOK, on=data.date)
+    authorize_vehicle(
+        session,
+        user=user,
+        vehicle=vehicle,
+        action=VehicleAction.BOOK,
+        on=data.date,
+        registry=registry,
+    )
     _check_priority_cargo(data)
     rules_lock.share_for_booking(session, crossing_code=data.crossing, kind=data.direction)
     crossing = get_crossing(session, code=data.crossing)
@@ -148,12 +161,22 @@ def create_booking(
 
 
 def cancel_booking(
-    session: Session, *, user: User, booking_id: int, now: datetime | None = None
+    session: Session,
+    *,
+    user: User,
+    booking_id: int,
+    now: datetime | None = None,
+    registry: Registry | None = None,
 ) -> Booking:
     """The owner's cancellation: the place goes back, the fee does not (it was for the slot)."""
     booking = _mine(session, user=user, booking_id=booking_id, lock=True)
     authorize_vehicle(
-        session, user=user, vehicle=booking.vehicle, action=VehicleAction.CANCEL, on=booking.day
+        session,
+        user=user,
+        vehicle=booking.vehicle,
+        action=VehicleAction.CANCEL,
+        on=booking.day,
+        registry=registry,
     )
     _require_active(booking)
     now = now or utcnow()
@@ -186,13 +209,19 @@ def reschedule_booking(
     booking_id: int,
     data: RescheduleIn,
     now: datetime | None = None,
+    registry: Registry | None = None,
 ) -> Booking:
     """Move to another date or hour at the same crossing and direction, for 100 MRP."""
     now = now or utcnow()
     rules_lock.share_for_existing(session, booking_id=booking_id)
     booking = _mine(session, user=user, booking_id=booking_id, lock=True)
     authorize_vehicle(
-        session, user=user, vehicle=booking.vehicle, action=VehicleAction.BOOK, on=data.date
+        session,
+        user=user,
+        vehicle=booking.vehicle,
+        action=VehicleAction.BOOK,
+        on=data.date,
+        registry=registry,
     )
     _require_active(booking)
     _refuse_if_started(booking, now)
@@ -246,10 +275,22 @@ def reschedule_booking(
     return booking
 
 
-def add_driver(session: Session, *, user: User, booking_id: int, data: DriverIn) -> Booking:
+def add_driver(
+    session: Session,
+    *,
+    user: User,
+    booking_id: int,
+    data: DriverIn,
+    registry: Registry | None = None,
+) -> Booking:
     booking = _mine(session, user=user, booking_id=booking_id, lock=True)
     authorize_vehicle(
-        session, user=user, vehicle=booking.vehicle, action=VehicleAction.BOOK, on=booking.day
+        session,
+        user=user,
+        vehicle=booking.vehicle,
+        action=VehicleAction.BOOK,
+        on=booking.day,
+        registry=registry,
     )
     _require_active(booking)
     if any(d.national_id == data.national_id for d in booking.drivers):
@@ -270,12 +311,22 @@ def add_driver(session: Session, *, user: User, booking_id: int, data: DriverIn)
 
 
 def substitute_vehicle(
-    session: Session, *, user: User, booking_id: int, data: SubstituteIn
+    session: Session,
+    *,
+    user: User,
+    booking_id: int,
+    data: SubstituteIn,
+    registry: Registry | None = None,
 ) -> Booking:
     """Replace a broken-down vehicle by another of the same owner and category (logged)."""
     booking = _mine(session, user=user, booking_id=booking_id, lock=True)
     authorize_vehicle(
-        session, user=user, vehicle=booking.vehicle, action=VehicleAction.BOOK, on=booking.day
+        session,
+        user=user,
+        vehicle=booking.vehicle,
+        action=VehicleAction.BOOK,
+        on=booking.day,
+        registry=registry,
     )
     _require_active(booking)
     replacement = _vehicle(session, data.vehicle_id)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from kezek.booking import service
 from kezek.booking.schemas import BookingIn, CargoCategory, DriverIn, RescheduleIn
 from kezek.crossings import service as crossings
-from kezek.deps import DbSession
+from kezek.deps import DbSession, get_registry
 from kezek.errors import AppError, ValidationFailed
 from kezek.models.booking import Priority
 from kezek.models.crossing import DirectionKind
@@ -162,7 +162,9 @@ def create_booking(
         refused(request, session, failed, action="booking.create")
         return _new_form(request, session, user, form, errors, status_code=422)
     try:
-        booking = service.create_booking(session, user=user, data=data)
+        booking = service.create_booking(
+            session, user=user, data=data, registry=get_registry(request, session)
+        )
     except AppError as err:
         return _refused_form(request, session, user, form, err)
     flash(request, N_("Booked. The fee has been debited from the account."))
@@ -250,7 +252,9 @@ def cancel(
     request: Request, booking_id: int, session: DbSession, user: BookerPageUser, form: FormData
 ) -> Response:
     def change() -> None:
-        service.cancel_booking(session, user=user, booking_id=booking_id)
+        service.cancel_booking(
+            session, user=user, booking_id=booking_id, registry=get_registry(request, session)
+        )
 
     done = N_("The booking is cancelled; the place is free again.")
     return _act(request, session, user, booking_id, "booking.cancel", change, done)
@@ -262,7 +266,13 @@ def reschedule(
 ) -> Response:
     def change() -> None:
         data = RescheduleIn.model_validate({"date": form.get("date"), "hour": form.get("hour")})
-        service.reschedule_booking(session, user=user, booking_id=booking_id, data=data)
+        service.reschedule_booking(
+            session,
+            user=user,
+            booking_id=booking_id,
+            data=data,
+            registry=get_registry(request, session),
+        )
 
     done = N_("The booking is moved; the reschedule fee has been debited.")
     return _act(request, session, user, booking_id, "booking.reschedule", change, done)
@@ -275,7 +285,13 @@ def add_driver(
     def change() -> None:
         row = {name: blank_to_none(form.get(name)) for name in DRIVER_FIELDS}
         data = DriverIn.model_validate(row)
-        service.add_driver(session, user=user, booking_id=booking_id, data=data)
+        service.add_driver(
+            session,
+            user=user,
+            booking_id=booking_id,
+            data=data,
+            registry=get_registry(request, session),
+        )
 
     done = N_("The driver is added.")
     return _act(request, session, user, booking_id, "booking.add_driver", change, done)
