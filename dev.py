@@ -88,7 +88,10 @@ def demo(extra: list[str]) -> int:
 
 def test(extra: list[str]) -> int:
     ensure_venv("test")
-    return run([str(BIN / "python"), "-m", "pytest", *extra])
+    # One worker per core (pytest-xdist), a test module's tests together (they share fixtures).
+    chosen = any(arg.startswith(("-n", "--numprocesses", "-p no:xdist")) for arg in extra)
+    parallel = [] if chosen else ["-n", "auto", "--dist", "loadfile"]
+    return run([str(BIN / "python"), "-m", "pytest", *parallel, *extra])
 
 
 def main() -> int:
