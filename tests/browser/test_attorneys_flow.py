@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def vehicle_and_iin(live_database_url: str) -> tuple[int, str]:
     engine = make_engine(live_database_url)
-    vehicle = Fleet(engine, serial=700).vehicle()
+    vehicle = Fleet(engine, serial=800).vehicle()  # serials: each browser module its own
     session = new_session(engine, readonly=True)
     iin = session.query(User).filter_by(login="intermediary").one().person.iin or ""
     session.close()

@@ -123,7 +123,7 @@ def test_register_upload_pass_the_camera_check_and_book(
         assert camera.errors == []
 
         engine = make_engine(live_database_url)
-        fleet = Fleet(engine, serial=700)
+        fleet = Fleet(engine, serial=900)
         vehicle = fleet.vehicle("dana.camera")
         fleet.top_up("dana.camera", kzt=50_000)
         engine.dispose()

@@ -8,6 +8,7 @@ owner's funds or identity.
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -183,8 +184,12 @@ async def _rush(base_url: str, calls: list[tuple[dict, dict[str, str]]], timeout
 
 
 def rush(base_url: str, calls: list[tuple[dict, dict[str, str]]], *, timeout: float = 60) -> list:
-    """POST all booking `calls` at once; an httpx timeout fails the test (it propagates)."""
-    return asyncio.run(_rush(base_url, calls, timeout))
+    """POST all booking `calls` at once; an httpx timeout fails the test (it propagates).
+
+    The event loop runs in a thread of its own: the process may already run one (Playwright's
+    sync API leaves its loop in the main thread when browser tests ran in this process)."""
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        return runner.submit(asyncio.run, _rush(base_url, calls, timeout)).result()
 
 
 # --- the server -----------------------------------------------------------------------------
