@@ -12,10 +12,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kezek.attorneys.errors import NoAttorney
+from kezek.attorneys.errors import AttorneyExpired, AttorneyRevoked, AttorneyScope, NoAttorney
 from kezek.attorneys.service import almaty_today, attorney_covering
 from kezek.booking.errors import IdentityNotVerified, NotAuthorizedForVehicle
-from kezek.errors import AppError
 from kezek.models.party import CompanyMember, IdentityStatus, User
 from kezek.models.vehicle import Vehicle
 from kezek.registry.client import Registry
@@ -68,8 +67,8 @@ def authorize_vehicle(
         return
     except NoAttorney:
         attorney_refusal = None
-    except AppError as refusal:  # one exists but does not cover this: unless insured, say so
-        attorney_refusal = refusal
+    except (AttorneyExpired, AttorneyRevoked, AttorneyScope) as refusal:
+        attorney_refusal = refusal  # one exists but does not cover this: unless insured, say so
     if insured_driver_of(session, registry, vehicle, user.person, day):
         return
     if attorney_refusal is not None:
