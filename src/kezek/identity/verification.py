@@ -160,11 +160,8 @@ def submit_video(
     into an attempt and the other refused as challenge_used.
     """
     now = now or utcnow()
-    _check_may_attempt(session, person, settings, now)
+    document = _check_may_attempt(session, person, settings, now)
     challenge = _challenge_for(session, person, nonce, now)
-    document = current_document(session, person)
-    if document is None:
-        raise DocumentRequired()
     steps, reference = list(challenge.steps), np.frombuffer(document.embedding, np.float64)
     challenge_id, document_id = challenge.id, document.id
     # The analysis takes a second or two of CPU: hold no transaction meanwhile (on SQLite, that
@@ -191,16 +188,21 @@ def _default_analyser() -> Analyser:
     return analyse_clip
 
 
-def _check_may_attempt(session: Session, person: Party, settings: Settings, now: datetime) -> None:
+def _check_may_attempt(
+    session: Session, person: Party, settings: Settings, now: datetime
+) -> IdentityDocument:
+    """The document the check compares with, or the refusal of any attempt now."""
     if person.identity_status == IdentityStatus.VERIFIED:
         raise AlreadyVerified()
     if person.identity_status == IdentityStatus.REJECTED:
         raise IdentityRejected()
-    if current_document(session, person) is None:
+    document = current_document(session, person)
+    if document is None:
         raise DocumentRequired()
     locked_until = lockout(session, person, settings, now).locked_until
     if locked_until is not None:
         raise VerificationLocked(locked_until, now)
+    return document
 
 
 def _challenge_for(session: Session, person: Party, nonce: str, now: datetime) -> IdentityChallenge:
@@ -316,9 +318,14 @@ def purge_videos(
     return len(attempts)
 
 
-def attempt_out(session: Session, attempt: VerificationAttempt, settings: Settings) -> AttemptOut:
+def attempt_out(
+    session: Session,
+    attempt: VerificationAttempt,
+    settings: Settings,
+    state: Lockout | None = None,
+) -> AttemptOut:
     person = session.get(Party, attempt.person_id)
-    state = lockout(session, person, settings, utcnow())
+    state = state or lockout(session, person, settings, utcnow())
     return AttemptOut(
         id=attempt.id,
         decision=attempt.decision,
@@ -366,7 +373,7 @@ def overview(session: Session, person: Party, settings: Settings) -> IdentityOut
         failures_in_a_row=state.failures_in_a_row,
         attempts_before_lockout=_attempts_before_lockout(state, settings),
         locked_until=state.locked_until,
-        last_attempt=last and attempt_out(session, last, settings),
+        last_attempt=last and attempt_out(session, last, settings, state),
     )
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from kezek.deps import DbSession
 from kezek.errors import AppError
 from kezek.identity import verification
-from kezek.identity.endpoints import MAX_VIDEO_BYTES
+from kezek.identity.video import MAX_BYTES as MAX_VIDEO_BYTES
 from kezek.web.auth import SignedInUser, refused
 from kezek.web.csrf import csrf_protect
 from kezek.web.forms import error_text
