@@ -32,6 +32,7 @@ from kezek.booking import service as booking
 from kezek.booking.fees import PRIORITY_FEE_MRP
 from kezek.booking.schemas import BookingIn, DriverIn, RescheduleIn, SubstituteIn
 from kezek.booking.slots import PRIORITY_QUOTA_SHARE
+from kezek.compensation.policy import PolicyTerms, set_policy
 from kezek.crossings.schemas import CapacityRuleIn
 from kezek.crossings.service import add_capacity_rule, get_crossing, local_today
 from kezek.db import make_engine, new_session, utcnow
@@ -104,6 +105,9 @@ def _prepare(engine: Engine) -> World:
             top_up(session, account_id=account.id, amount=STARTING_MRP * rate, reference=login)
         for day in days:
             _capacity_rule(session, day=day, caps=STARTING_CAPS)
+        # Compensations for unused reservations have their own machine (tests/compensation):
+        # here no owner reaches the threshold, so cancelling moves no money.
+        set_policy(session, crossing_id=None, terms=PolicyTerms(monthly_threshold=1000), now=now)
         world = World(
             url=engine.url.render_as_string(hide_password=False),
             now=now,
