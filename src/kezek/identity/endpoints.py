@@ -8,7 +8,6 @@ from kezek.deps import AppSettings, CurrentUser, DbSession, Media, require_roles
 from kezek.errors import Forbidden, NotAuthenticated, error_responses
 from kezek.identity import verification
 from kezek.identity.errors import (
-    AlreadyVerified,
     AttemptNotFound,
     ChallengeExpired,
     ChallengeNotFound,
@@ -35,7 +34,7 @@ from kezek.models.party import Role, User
 
 router = APIRouter(prefix="/api/v1/identity", tags=["identity"])
 Analyst = Annotated[User, require_roles(Role.ANALYST)]
-MAY_ATTEMPT = (AlreadyVerified, IdentityRejected, DocumentRequired, VerificationLocked)
+MAY_ATTEMPT = (IdentityRejected, DocumentRequired, VerificationLocked)
 
 
 @router.get("", response_model=IdentityOut, responses=error_responses(NotAuthenticated))
