@@ -66,6 +66,19 @@ def camera_check(
         session.close()
 
 
+def document_photo(engine: Engine, login: str) -> int:
+    """Make sure `login`'s person has a document photo (a row without a file), so the camera
+    check can be asked for; returns its id."""
+    session = new_session(engine)
+    try:
+        person = session.scalars(select(User).where(User.login == login)).one().person
+        document_id = _document(session, person).id
+        session.commit()
+        return document_id
+    finally:
+        session.close()
+
+
 def _document(session: Session, person: Party) -> IdentityDocument:
     """The person's document photo; the demo people have none, so one without a file is made."""
     document = current_document(session, person)
