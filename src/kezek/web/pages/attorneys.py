@@ -11,6 +11,7 @@ by the grant) and sends the owner to /identity?next=/attorneys, which links back
 """
 
 import math
+import re
 from datetime import date
 from typing import Any
 
@@ -65,6 +66,7 @@ DRAFT_FIELDS = (
 )
 # The session is a signed cookie (about 4 KB at most): a longer vehicle choice is not kept.
 DRAFT_MAX_VEHICLES = 100
+VEHICLE_FIELD = re.compile(r"vehicle_\d{1,12}")
 CAMERA_CHECK_URL = "/identity?next=/attorneys"
 
 
@@ -182,7 +184,7 @@ def _attorney_in(form: dict[str, str]) -> AttorneyIn:
 def _draft(form: dict[str, str]) -> dict[str, str]:
     """The grant form's values worth keeping across the camera check, small enough for a cookie."""
     draft = {k: form[k][:40] for k in DRAFT_FIELDS if form.get(k)}
-    vehicles = [k for k, v in form.items() if k.startswith("vehicle_") and v][:DRAFT_MAX_VEHICLES]
+    vehicles = [k for k, v in form.items() if VEHICLE_FIELD.fullmatch(k) and v][:DRAFT_MAX_VEHICLES]
     draft.update({k: form[k][:20] for k in vehicles})
     return draft
 
