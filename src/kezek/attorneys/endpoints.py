@@ -133,9 +133,9 @@ def grant_attorney(
 
     `confirmation.verification_id` names a passed check of the caller's own person (POST
     /api/v1/identity/challenges, then POST /api/v1/identity/verifications) made at most
-    `attorney_confirmation_seconds` (default 300) ago and not used by another grant: each check
-    confirms one grant. Otherwise 403 `reauth_required`. With an Idempotency-Key, a retry of the
-    same request returns the same attorney."""
+    `KEZEK_ATTORNEY_CONFIRMATION_SECONDS` (default 300 s) ago and not used by another grant:
+    each check confirms one grant. Otherwise 403 `reauth_required`. With an Idempotency-Key, a
+    retry of the same request returns the same attorney."""
 
     def issue() -> AttorneyOut:
         verification_id = body.confirmation.verification_id if body.confirmation else None

@@ -22,7 +22,8 @@ class GrantConfirmation(BaseModel):
     verification_id: int = Field(
         description="The id of a passed camera check of the caller (the `id` answered by "
         "POST /api/v1/identity/verifications with decision `verified`), made at most "
-        "`attorney_confirmation_seconds` (default 300) ago; each check confirms one grant only"
+        "`KEZEK_ATTORNEY_CONFIRMATION_SECONDS` (default 300 s) ago; each check confirms one "
+        "grant only"
     )
 
 

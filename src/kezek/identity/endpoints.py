@@ -52,7 +52,9 @@ def my_identity(session: DbSession, user: CurrentUser, settings: AppSettings) ->
 def new_challenge(session: DbSession, user: CurrentUser, settings: AppSettings) -> ChallengeOut:
     """The head turns the next selfie video must show, with its nonce and expiry.
 
-    While a challenge is open, asking again returns the same one."""
+    While a challenge is open, asking again returns the same one. A verified person may take the
+    check again: a fresh pass confirms a power of attorney grant (POST /api/v1/attorneys,
+    `confirmation.verification_id`) and leaves the status as it is."""
     challenge = verification.issue_challenge(session, user.person, settings)
     return ChallengeOut.model_validate(challenge, from_attributes=True)
 
