@@ -87,6 +87,10 @@ class Settings(BaseSettings):
         default=VAR_DIR / "keys" / "attorney_signing_key.pem",
         description="The Ed25519 key that signs powers of attorney (0600); made on first start",
     )
+    attorney_confirmation_seconds: int = Field(
+        default=300,
+        description="How old a passed camera check may be to confirm a power of attorney grant",
+    )
     public_base_url: str = Field(
         default="",
         description="The address QR codes and PDFs point to, e.g. https://kezek.kz; "

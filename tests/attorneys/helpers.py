@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from booking_support import Fleet
+from camera_support import camera_check
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
-from support import DEMO_PASSWORD
 
 from kezek.attorneys.service import almaty_today
 from kezek.db import new_session
@@ -36,7 +36,10 @@ class Grants:
         finally:
             session.close()
 
-    def body(self, vehicles: list[int] | None = None, **overrides: Any) -> dict[str, Any]:
+    def body(
+        self, vehicles: list[int] | None = None, *, by: str = "carrier", **overrides: Any
+    ) -> dict[str, Any]:
+        """A grant's body, confirmed by a fresh camera check of `by` recorded for it."""
         body: dict[str, Any] = {
             "intermediary": {"iin": self.iin("intermediary")},
             "vehicle_ids": vehicles or [],
@@ -44,8 +47,9 @@ class Grants:
             "valid_from": days(0),
             "valid_to": days(30),
             "scopes": ["book", "view"],
-            "password": DEMO_PASSWORD,
         }
+        if "confirmation" not in overrides:
+            body["confirmation"] = {"verification_id": camera_check(self.engine, by)}
         return {**body, **overrides}
 
     def post(self, body: dict[str, Any], login: str = "carrier") -> Any:

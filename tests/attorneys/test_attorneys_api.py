@@ -67,17 +67,6 @@ def test_revoke_is_for_the_owner_and_once(grants: Grants, fleet, engine) -> None
     assert (r.status_code, r.json()["error"]) == (409, "already_revoked")
 
 
-@pytest.mark.parametrize("password", ["", "wrong-password"])
-def test_a_grant_needs_the_password_again(grants: Grants, fleet, engine, password: str) -> None:
-    before = last_seq(engine)
-    r = grants.post(grants.body([fleet.vehicle()], password=password))
-    assert (r.status_code, r.json()["error"]) == (403, "reauth_required")
-    refusals = footprints(engine, after=before, action="attorney.grant")
-    assert [f.outcome for f in refusals] == ["refused"]
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT COUNT(*) FROM attorneys")).scalar_one() == 0
-
-
 def test_only_carriers_grant(grants: Grants, fleet) -> None:
     r = grants.post(grants.body([fleet.vehicle("driver")]), login="driver")
     assert (r.status_code, r.json()["error"]) == (403, "forbidden")

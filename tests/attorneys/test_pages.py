@@ -1,10 +1,10 @@
-"""The attorney pages: grant with the password, list, revoke, PDF, the intermediary's view and the
-public verification page with the QR code (in a language of the four)."""
+"""The attorney pages: grant confirmed by a camera check, list, revoke, PDF, the intermediary's
+view and the public verification page with the QR code (in a language of the four)."""
 
 import re
 
 import pytest
-from support import DEMO_PASSWORD
+from camera_support import camera_check
 from web.conftest import csrf_of, log_in
 
 from attorneys.helpers import Grants, days
@@ -28,22 +28,22 @@ def grant_form(grants: Grants, token: str, vehicle: int, **overrides: str) -> di
         "valid_to": days(10),
         "scope_book": "1",
         "scope_view": "1",
-        "password": DEMO_PASSWORD,
     }
     return {**form, **overrides}
 
 
-def test_grant_list_revoke_and_print_in_the_browser(web, grants: Grants, fleet) -> None:
+def test_grant_list_revoke_and_print_in_the_browser(web, grants: Grants, fleet, engine) -> None:
     web.cookies.set(COOKIE, "en")
     vehicle = fleet.vehicle()
     token = log_in(web, "carrier")
     page = web.get("/attorneys")
     assert page.status_code == 200 and 'id="grant-form"' in page.text
 
-    r = web.post("/attorneys", data=grant_form(grants, token, vehicle, password="wrong"))
-    assert r.status_code == 403 and "Enter your password to confirm" in r.text
-    assert "wrong" not in re.findall(r'name="password"[^>]*>', r.text)[0]
+    r = web.post("/attorneys", data=grant_form(grants, token, vehicle))
+    assert r.status_code == 403 and "Confirm with a new camera check" in r.text
+    assert grants.iin("intermediary") in r.text  # the typed values are kept
 
+    camera_check(engine, "carrier")
     r = web.post("/attorneys", data=grant_form(grants, token, vehicle))
     assert r.status_code == 200 and "The power of attorney was issued and signed." in r.text
     [public_id] = re.findall(r'id="attorney-([0-9a-f-]{36})"', r.text)
@@ -54,10 +54,11 @@ def test_grant_list_revoke_and_print_in_the_browser(web, grants: Grants, fleet) 
     assert "status-revoked" in r.text
 
 
-def test_refusals_are_explained_in_the_page_language(web, grants: Grants, fleet) -> None:
+def test_refusals_are_explained_in_the_page_language(web, grants: Grants, fleet, engine) -> None:
     web.cookies.set(COOKIE, "ru")
     vehicle = fleet.vehicle()
     token = log_in(web, "carrier")
+    camera_check(engine, "carrier")  # a refused grant leaves it for the next try
     r = web.post("/attorneys", data=grant_form(grants, token, vehicle, iin="000000000000"))
     assert r.status_code == 422 and "не зарегистрирован" in r.text
     r = web.post(
@@ -90,10 +91,11 @@ def test_the_public_verification_page(web, grants: Grants, fleet, lang: str) -> 
     assert missing.status_code == 404 and 'data-status="unknown"' in missing.text
 
 
-def test_a_company_grants_for_its_fleet(web, grants: Grants, fleet) -> None:
+def test_a_company_grants_for_its_fleet(web, grants: Grants, fleet, engine) -> None:
     web.cookies.set(COOKIE, "en")
     truck = fleet.vehicle(company=True)
     token = log_in(web, "carrier")
+    camera_check(engine, "carrier")
     page = web.get("/attorneys")
     [company_id] = re.findall(r'<option value="(\d+)"', page.text)
     form = grant_form(grants, token, truck, owner_company_id=company_id)

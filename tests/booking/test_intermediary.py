@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 from booking_support import booking_body, future_day
-from support import DEMO_PASSWORD, almaty_today
+from camera_support import camera_check
+from support import almaty_today
 
 from kezek.db import new_session
 from kezek.models.party import User
@@ -29,7 +30,7 @@ def grant(client, auth, vehicle_id: int, *, scopes: list[str], days: int = 30) -
         "valid_from": str(almaty_today()),
         "valid_to": str(almaty_today() + timedelta(days=days)),
         "scopes": scopes,
-        "password": DEMO_PASSWORD,
+        "confirmation": {"verification_id": camera_check(client.app.state.engine, "carrier")},
     }
     r = client.post("/api/v1/attorneys", json=body, headers=auth("carrier"))
     assert r.status_code == 201, r.text

@@ -1,13 +1,16 @@
-"""An owner grants a power of attorney in the browser (confirming with the password), prints it,
+"""An owner grants a power of attorney in the browser (confirmed by a camera check, recorded
+straight into the live server's database: filming is the identity flow's own test), prints it,
 the intermediary sees the vehicle, a border officer opens the verification page on a phone, and
 the owner revokes it; screenshots in test-artifacts/screenshots."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from booking_support import Fleet
+from camera_support import camera_check
 from playwright.sync_api import expect
-from support import DEMO_PASSWORD, almaty_today
+from support import almaty_today
 
 from browser.test_flows import log_in
 from kezek.db import make_engine, new_session
@@ -27,7 +30,17 @@ def vehicle_and_iin(live_database_url: str) -> tuple[int, str]:
     return vehicle, iin
 
 
-def test_grant_verify_and_revoke(tab, mobile_tab, vehicle_and_iin, browser, live_server):  # type: ignore[no-untyped-def]
+def passed_camera_check(live_database_url: str, login: str) -> None:
+    engine = make_engine(live_database_url)
+    try:
+        camera_check(engine, login)
+    finally:
+        engine.dispose()
+
+
+def test_grant_verify_and_revoke(  # type: ignore[no-untyped-def]
+    tab, mobile_tab, vehicle_and_iin, browser, live_server, live_database_url
+):
     vehicle, iin = vehicle_and_iin
     page = tab.page
     page.goto("/?lang=ru")
@@ -36,7 +49,14 @@ def test_grant_verify_and_revoke(tab, mobile_tab, vehicle_and_iin, browser, live
     page.locator("#iin").fill(iin)
     page.locator(f'input[name="vehicle_{vehicle}"]').check()
     page.locator("#valid_to").fill((almaty_today() + timedelta(days=30)).isoformat())
-    page.locator("#password").fill(DEMO_PASSWORD)
+    # Without a fresh check, the form's button keeps the values and opens the camera check.
+    page.locator("#confirm-with-camera").click()
+    expect(page).to_have_url(re.compile(r"/identity\?next=/attorneys$"))
+    tab.shot("attorneys-camera-check-ru")
+    passed_camera_check(live_database_url, "carrier")
+    page.goto("/attorneys")
+    expect(page.locator("#iin")).to_have_value(iin)
+    expect(page.locator("#grant-confirmation")).to_be_visible()
     tab.shot("attorneys-grant-form-ru")
     page.locator("#grant-form button[type=submit]").click()
     expect(page.locator(".flash")).to_contain_text("Доверенность выдана и подписана")
@@ -69,11 +89,11 @@ def test_the_intermediary_sees_the_vehicles(tab, vehicle_and_iin, live_database_
     owner = tab.page
     owner.goto("/?lang=en")
     log_in(owner, "carrier")
+    passed_camera_check(live_database_url, "carrier")
     owner.goto("/attorneys")
     owner.locator("#iin").fill(iin)
     owner.locator('input[name="whole_fleet"]').check()
     owner.locator("#valid_to").fill((almaty_today() + timedelta(days=10)).isoformat())
-    owner.locator("#password").fill(DEMO_PASSWORD)
     owner.locator("#grant-form button[type=submit]").click()
     expect(owner.locator(".flash")).to_be_visible()
     owner.context.clear_cookies()

@@ -1,5 +1,6 @@
 """A new person registers, uploads a document photo, passes the camera check and books, all in
-Chromium; a photo held to the camera fails, and so does another person's face.
+Chromium; a photo held to the camera fails, and so does another person's face; a verified owner
+takes a new check from the grant form and comes back to grant a power of attorney.
 
 The camera is Chromium's fake device fed from a .y4m file the test generates from a shipped photo
 (a head turning as the challenge asks, or a photo waved at the camera). The fake camera loops its
@@ -19,12 +20,14 @@ import httpx
 import pytest
 from booking_support import Fleet
 from playwright.sync_api import expect
+from sqlalchemy import select, text
 from support import almaty_today
 
 from browser.conftest import CHROMIUM_ARGS, DESKTOP, MOBILE, Tab
 from browser.test_flows import log_in
-from kezek.db import make_engine
+from kezek.db import make_engine, new_session
 from kezek.identity import synthetic
+from kezek.models.party import User
 from kezek.people.national_id import make_iin
 
 pytestmark = pytest.mark.browser
@@ -176,3 +179,53 @@ def test_a_photo_or_another_face_fails_the_camera_check(
     assert phone.overflow() == 0
     phone.shot(f"35-identity-{case}-mobile")
     phone.context.close()
+
+
+def test_a_verified_owner_confirms_a_grant_with_a_new_camera_check(
+    chromium_path, live_server, live_database_url, browser, tmp_path
+):
+    """The grant form sends an owner without a fresh check to /identity?next=/attorneys; the
+    check passes, its Continue link leads back, and the typed values are still there."""
+    login = "dana.owner"
+    tab = Tab(browser, live_server, **DESKTOP)
+    register(tab, login, 614)
+    upload_document(tab, FACES / "obama" / "obama2.jpg")
+    tab.context.close()
+    engine = make_engine(live_database_url)
+    with engine.begin() as conn:  # verified earlier, as the demo people are
+        conn.execute(
+            text(
+                "UPDATE parties SET identity_status = 'verified' WHERE id = "
+                "(SELECT person_id FROM users WHERE login = :login)"
+            ),
+            {"login": login},
+        )
+    session = new_session(engine, readonly=True)
+    iin = session.scalars(select(User).where(User.login == "intermediary")).one().person.iin or ""
+    session.close()
+    engine.dispose()
+
+    steps = open_challenge(live_server, login)
+    face = synthetic.portrait(FACES / "obama" / "obama.jpg")
+    clip = synthetic.turning_clip(face, steps, seconds=CLIP_SECONDS)
+    with camera_tab(browser, chromium_path, live_server, clip_file(tmp_path, "again", clip)) as cam:
+        page = cam.page
+        page.goto("/login?lang=en")
+        log_in(page, login, PASSWORD, next_page="/attorneys")
+        page.locator("#iin").fill(iin)
+        page.locator('input[name="whole_fleet"]').check()
+        page.locator("#valid_to").fill((almaty_today() + timedelta(days=7)).isoformat())
+        page.locator("#confirm-with-camera").click()
+        expect(page).to_have_url(re.compile(r"/identity\?next=/attorneys$"))
+        page.locator("#camera-start").click()
+        expect(page.locator("#camera-result [data-decision]")).to_have_attribute(
+            "data-decision", "verified", timeout=40_000
+        )
+        cam.shot("36-identity-check-for-a-grant")
+        page.locator("#camera-next").click()
+        expect(page).to_have_url(re.compile(r"/attorneys$"))
+        expect(page.locator("#iin")).to_have_value(iin)
+        expect(page.locator("#grant-confirmation")).to_contain_text("Confirmed by camera check")
+        page.locator("#grant-form button[type=submit]").click()
+        expect(page.locator(".flash")).to_contain_text("The power of attorney was issued")
+        assert cam.errors == []

@@ -73,9 +73,14 @@ def test_a_challenge_is_issued_once_and_shown_in_the_status(client, engine, newc
     assert state["document"]["id"] > 0
 
 
-def test_a_verified_person_needs_no_challenge(client, auth):
+def test_a_verified_person_may_take_a_new_check_once_a_document_is_on_file(client, engine, auth):
+    """A new check confirms a power of attorney grant (docs/attorneys.md); the demo carrier is
+    verified without a document photo, so the check first asks for one."""
     r = client.post("/api/v1/identity/challenges", headers=auth("carrier"))
-    assert r.status_code == 409 and r.json()["error"] == "already_verified"
+    assert r.status_code == 409 and r.json()["error"] == "document_required"
+    enrol(engine, "carrier")
+    r = client.post("/api/v1/identity/challenges", headers=auth("carrier"))
+    assert r.status_code == 201 and len(r.json()["steps"]) == 3
 
 
 def test_a_video_must_answer_an_issued_challenge(client, engine, newcomer):

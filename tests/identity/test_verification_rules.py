@@ -14,7 +14,6 @@ from identity.conftest import face_of
 from kezek.db import utcnow
 from kezek.identity import verification
 from kezek.identity.errors import (
-    AlreadyVerified,
     ChallengeExpired,
     ChallengeNotFound,
     ChallengeUsed,
@@ -138,7 +137,24 @@ def test_a_passing_video_verifies_and_is_recorded_with_its_scores(session, setti
     assert np.frombuffer(attempt.embedding).shape == (128,)
     assert challenge.used_at is not None
     assert media.read(attempt.video_file) == b"not analysed here"
-    with pytest.raises(AlreadyVerified):
+
+
+def test_a_verified_person_may_check_again_and_stays_verified_whatever_the_result(
+    session, settings, person, media
+):
+    """A new check confirms a power of attorney grant; it never changes a verified status, and
+    its failures count toward the lockout like any other."""
+    enrol(session, person)
+    first = verification.issue_challenge(session, person, settings)
+    submit(session, person, settings, media, first.nonce)
+    assert person.identity_status == IdentityStatus.VERIFIED
+    for _ in range(settings.identity_max_failures):
+        challenge = verification.issue_challenge(session, person, settings)
+        assert challenge.id != first.id
+        attempt = submit(session, person, settings, media, challenge.nonce, analyse=failing)
+        assert attempt.decision == AttemptDecision.FAILED
+        assert person.identity_status == IdentityStatus.VERIFIED
+    with pytest.raises(VerificationLocked):
         verification.issue_challenge(session, person, settings)
 
 

@@ -1,8 +1,8 @@
 """Attorneys API: grant, list, read, revoke, verify (public), print.
 
-Grants are confirmed by the caller's password in the request body (`password`): a fresh
-re-authentication even with a valid token, so a stolen token alone cannot hand a fleet to
-someone. A wrong or missing password is `reauth_required`, throttled like a login.
+A grant is confirmed by a fresh passed camera check of the caller, named in the body
+(`confirmation.verification_id`; kezek.attorneys.confirmation): even with a valid token, so a
+stolen token alone cannot hand a fleet to someone. Without one it is `reauth_required`.
 """
 
 from typing import Annotated
@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse, Response
 
 from kezek.attorneys import issuing
+from kezek.attorneys.confirmation import confirming_check
 from kezek.attorneys.documents import Status, Verdict, masked_document, status_on
 from kezek.attorneys.errors import (
     AlreadyRevoked,
@@ -37,15 +38,8 @@ from kezek.attorneys.schemas import (
 from kezek.attorneys.service import almaty_today
 from kezek.attorneys.signing import ServiceKey
 from kezek.attorneys.verification import by_public_id, verify_presented, verify_stored
-from kezek.deps import CurrentUser, DbSession, require_roles
-from kezek.errors import (
-    AppError,
-    Busy,
-    Forbidden,
-    NotAuthenticated,
-    TooManyAttempts,
-    error_responses,
-)
+from kezek.deps import AppSettings, CurrentUser, DbSession, require_roles
+from kezek.errors import AppError, Busy, Forbidden, NotAuthenticated, error_responses
 from kezek.idempotency import (
     IdempotencyInProgress,
     IdempotencyKeyHeader,
@@ -55,14 +49,12 @@ from kezek.idempotency import (
 )
 from kezek.models.attorney import Attorney
 from kezek.models.party import Party, Role, User
-from kezek.people.passwords import verify_password
 
 router = APIRouter(prefix="/api/v1/attorneys", tags=["attorneys"])
 
 Grantor = Annotated[User, require_roles(Role.CARRIER, Role.ADMIN)]
 GRANT_ERRORS = (
     ReauthRequired,
-    TooManyAttempts,
     IdempotencyKeyReused,
     IdempotencyInProgress,
     Busy,
@@ -87,18 +79,6 @@ Fingerprint = Annotated[str, Depends(request_fingerprint)]
 def verify_url(request: Request, public_id: str) -> str:
     base = request.app.state.settings.public_base_url or str(request.base_url)
     return f"{base.rstrip('/')}/attorneys/{public_id}/verify"
-
-
-def confirm_password(request: Request, user: User, password: str) -> None:
-    """The fresh re-authentication a grant needs, counted like a login attempt."""
-    throttle = request.app.state.throttle
-    ip = request.client.host if request.client else "unknown"
-    wait = throttle.retry_after(login=user.login, ip=ip)
-    if wait is not None:
-        raise TooManyAttempts(wait)
-    if not password or not verify_password(user.password_hash, password):
-        throttle.failed(login=user.login, ip=ip)
-        raise ReauthRequired()
 
 
 def party_out(party: Party) -> PartyOut:
@@ -145,15 +125,25 @@ def grant_attorney(
     session: DbSession,
     user: Grantor,
     key: Key,
+    settings: AppSettings,
     fingerprint: Fingerprint,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    """Grant a power of attorney; `password` must be the caller's password (re-authentication).
-    With an Idempotency-Key, a retry of the same request returns the same attorney."""
+    """Grant a power of attorney, confirmed by a fresh camera check of the caller.
+
+    `confirmation.verification_id` names a passed check of the caller's own person (POST
+    /api/v1/identity/challenges, then POST /api/v1/identity/verifications) made at most
+    `KEZEK_ATTORNEY_CONFIRMATION_SECONDS` (default 300 s) ago and not used by another grant:
+    each check confirms one grant. Otherwise 403 `reauth_required`. With an Idempotency-Key, a
+    retry of the same request returns the same attorney."""
 
     def issue() -> AttorneyOut:
-        confirm_password(request, user, body.password)
-        return attorney_out(request, issuing.grant(session, user=user, data=body, key=key))
+        verification_id = body.confirmation.verification_id if body.confirmation else None
+        check = confirming_check(
+            session, user=user, verification_id=verification_id, settings=settings
+        )
+        attorney = issuing.grant(session, user=user, data=body, key=key, confirmation=check)
+        return attorney_out(request, attorney)
 
     try:
         return run_idempotent(

@@ -45,7 +45,11 @@ class InvalidPeriod(InvalidInput):
 
 class ReauthRequired(Forbidden):
     code = "reauth_required"
-    message = "Confirm with your password: granting a power of attorney needs a fresh login."
+    message = (
+        "Granting a power of attorney needs a fresh camera check of yours: take a new one "
+        "(POST /api/v1/identity/challenges, then POST /api/v1/identity/verifications) and name "
+        "it in confirmation.verification_id."
+    )
 
 
 class AlreadyRevoked(Conflict):

@@ -4,6 +4,7 @@ import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kezek.attorneys.documents import build_document, canonical_bytes
@@ -15,6 +16,7 @@ from kezek.attorneys.errors import (
     IntermediaryNotVerified,
     InvalidPeriod,
     NotOwner,
+    ReauthRequired,
     VehicleNotOwned,
     VehiclesRequired,
 )
@@ -25,15 +27,23 @@ from kezek.audit.service import record
 from kezek.booking.authorization import acting_party_ids
 from kezek.db import utcnow
 from kezek.models.attorney import Attorney
+from kezek.models.identity import VerificationAttempt
 from kezek.models.party import IdentityStatus, Party, PartyKind, User
 from kezek.models.vehicle import Vehicle
 
 MAX_PERIOD = timedelta(days=3 * 366)
 
 
-def grant(session: Session, *, user: User, data: AttorneyIn, key: ServiceKey) -> Attorney:
-    """Issue and sign an attorney from `user` (or a company they represent). The caller has
-    already confirmed the password (the endpoint or page does, before calling this)."""
+def grant(
+    session: Session,
+    *,
+    user: User,
+    data: AttorneyIn,
+    key: ServiceKey,
+    confirmation: VerificationAttempt,
+) -> Attorney:
+    """Issue and sign an attorney from `user` (or a company they represent), confirmed by the
+    passed camera check `confirmation` (kezek.attorneys.confirmation.confirming_check)."""
     owner = _owner(session, user=user, company_id=data.owner_company_id)
     intermediary = _intermediary(session, data.intermediary)
     if intermediary.id == owner.id:
@@ -67,9 +77,10 @@ def grant(session: Session, *, user: User, data: AttorneyIn, key: ServiceKey) ->
         document=signed.decode("utf-8"),
         signature=key.sign(signed),
         key_id=key.key_id,
+        confirmation_attempt_id=confirmation.id,
     )
     session.add(attorney)
-    session.flush()
+    _flush_attorney(session)
     record(
         session,
         action="attorney.grant",
@@ -82,9 +93,25 @@ def grant(session: Session, *, user: User, data: AttorneyIn, key: ServiceKey) ->
             "valid_from": document["valid_from"],
             "valid_to": document["valid_to"],
             "scopes": document["scopes"],
+            "confirmation_attempt_id": confirmation.id,
         },
     )
     return attorney
+
+
+def _flush_attorney(session: Session) -> None:
+    """Flush, turning a lost race for the confirming check (its UNIQUE column) into the refusal
+    a reused check gets: two grants confirmed by one check at the same time, one wins."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as err:
+        if "confirmation_attempt_id" in str(err.orig):
+            raise ReauthRequired(
+                "This camera check confirmed another grant made at the same time; a check "
+                "confirms one only. Take a new camera check."
+            ) from err
+        raise
 
 
 def revoke(session: Session, *, user: User, public_id: str) -> Attorney:

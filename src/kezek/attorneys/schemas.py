@@ -16,6 +16,17 @@ class IntermediaryRef(BaseModel):
     passport_country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] | None = None
 
 
+class GrantConfirmation(BaseModel):
+    """How the owner confirmed the grant: a passed camera check of their own, still fresh."""
+
+    verification_id: int = Field(
+        description="The id of a passed camera check of the caller (the `id` answered by "
+        "POST /api/v1/identity/verifications with decision `verified`), made at most "
+        "`KEZEK_ATTORNEY_CONFIRMATION_SECONDS` (default 300 s) ago; each check confirms one "
+        "grant only"
+    )
+
+
 class AttorneyIn(BaseModel):
     intermediary: IntermediaryRef
     owner_company_id: int | None = Field(
@@ -28,10 +39,10 @@ class AttorneyIn(BaseModel):
     valid_from: date
     valid_to: date
     scopes: list[AttorneyScope] = Field(min_length=1, max_length=3)
-    password: str = Field(
-        default="",
-        max_length=200,
-        description="The caller's password again: the fresh confirmation a grant needs",
+    confirmation: GrantConfirmation | None = Field(
+        default=None,
+        description="The fresh camera check confirming the grant; without it the answer is "
+        "403 reauth_required",
     )
 
 

@@ -8,7 +8,6 @@ from kezek.deps import AppSettings, CurrentUser, DbSession, Media, require_roles
 from kezek.errors import Forbidden, NotAuthenticated, error_responses
 from kezek.identity import verification
 from kezek.identity.errors import (
-    AlreadyVerified,
     AttemptNotFound,
     ChallengeExpired,
     ChallengeNotFound,
@@ -35,7 +34,7 @@ from kezek.models.party import Role, User
 
 router = APIRouter(prefix="/api/v1/identity", tags=["identity"])
 Analyst = Annotated[User, require_roles(Role.ANALYST)]
-MAY_ATTEMPT = (AlreadyVerified, IdentityRejected, DocumentRequired, VerificationLocked)
+MAY_ATTEMPT = (IdentityRejected, DocumentRequired, VerificationLocked)
 
 
 @router.get("", response_model=IdentityOut, responses=error_responses(NotAuthenticated))
@@ -53,7 +52,9 @@ def my_identity(session: DbSession, user: CurrentUser, settings: AppSettings) ->
 def new_challenge(session: DbSession, user: CurrentUser, settings: AppSettings) -> ChallengeOut:
     """The head turns the next selfie video must show, with its nonce and expiry.
 
-    While a challenge is open, asking again returns the same one."""
+    While a challenge is open, asking again returns the same one. A verified person may take the
+    check again: a fresh pass confirms a power of attorney grant (POST /api/v1/attorneys,
+    `confirmation.verification_id`) and leaves the status as it is."""
     challenge = verification.issue_challenge(session, user.person, settings)
     return ChallengeOut.model_validate(challenge, from_attributes=True)
 

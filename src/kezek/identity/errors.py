@@ -44,11 +44,6 @@ class DocumentRequired(Conflict):
     message = "Upload a photo of your identity document first; the camera check compares with it."
 
 
-class AlreadyVerified(Conflict):
-    code = "already_verified"
-    message = "Your identity is already verified."
-
-
 class IdentityRejected(Forbidden):
     code = "identity_rejected"
     message = "An analyst rejected this identity; the camera check is closed to it."

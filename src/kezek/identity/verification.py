@@ -22,7 +22,6 @@ from kezek.audit.service import record
 from kezek.config import Settings
 from kezek.db import utcnow
 from kezek.identity.errors import (
-    AlreadyVerified,
     ChallengeExpired,
     ChallengeNotFound,
     ChallengeUsed,
@@ -191,9 +190,11 @@ def _default_analyser() -> Analyser:
 def _check_may_attempt(
     session: Session, person: Party, settings: Settings, now: datetime
 ) -> IdentityDocument:
-    """The document the check compares with, or the refusal of any attempt now."""
-    if person.identity_status == IdentityStatus.VERIFIED:
-        raise AlreadyVerified()
+    """The document the check compares with, or the refusal of any attempt now.
+
+    A verified person may take the check again: a fresh pass confirms a power of attorney grant
+    (kezek.attorneys.confirmation); it leaves the status as it is, and a failure counts toward
+    the lockout like any other."""
     if person.identity_status == IdentityStatus.REJECTED:
         raise IdentityRejected()
     document = current_document(session, person)

@@ -45,6 +45,11 @@ class Attorney(Base):
     document: Mapped[str] = mapped_column(Text)  # canonical JSON, exactly the signed bytes
     signature: Mapped[str] = mapped_column(String(100))  # base64 Ed25519 signature
     key_id: Mapped[str] = mapped_column(String(16))  # which service key signed it
+    # The passed camera check that confirmed the grant. UNIQUE: a check confirms one grant at
+    # most, even when two grants race with it. None for attorneys granted before migration 0006.
+    confirmation_attempt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("identity_attempts.id"), unique=True
+    )
 
     owner: Mapped[Party] = relationship(foreign_keys=[owner_id], lazy="joined")
     intermediary: Mapped[Party] = relationship(foreign_keys=[intermediary_id], lazy="joined")

@@ -152,7 +152,14 @@ def nav_user_outside_request(request: Request) -> NavUser | None:
 
 
 def safe_next(target: Any, default: str = "/me") -> str:
-    """A local path to go to after login; anything else (other hosts, "//x") gives `default`."""
-    if isinstance(target, str) and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """A local path to go to after login; anything else (other hosts, "//x") gives `default`.
+    Backslashes and control characters are refused too: browsers drop tabs and newlines and
+    read a backslash as a slash, so "/<tab>/x" or "/\\x" would leave the site."""
+    if (
+        isinstance(target, str)
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not any(c == "\\" or c < " " or c == "\x7f" for c in target)
+    ):
         return target
     return default

@@ -231,7 +231,6 @@ ENTRY_KIND = {
 ERROR_TEXT.update(
     {
         "document_required": N_("Upload the photo of your identity document first."),
-        "already_verified": N_("Your identity is already verified."),
         "identity_rejected": N_(
             "An analyst found that this face is already enrolled under another identity. "
             "Contact the service desk."
@@ -293,7 +292,10 @@ ERROR_TEXT.update(
         "invalid_period": N_(
             "Check the dates: the end is not before the start nor in the past, at most three years."
         ),
-        "reauth_required": N_("Enter your password to confirm: it was missing or wrong."),
+        "reauth_required": N_(
+            "Confirm with a new camera check: the last one is missing, more than a few minutes "
+            "old, or already confirmed another grant."
+        ),
         "already_revoked": N_("This power of attorney is already revoked."),
     }
 )

@@ -1,7 +1,7 @@
 """unused reservations and compensation: versioned policies, counted events, appeals
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-29 08:54:02
 
 Seeds the global default policy (in force since 2000, so it judges every event) and the ledger's
@@ -17,7 +17,7 @@ from alembic import op
 import kezek.db
 
 revision: str = "0008"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,11 +1,17 @@
-"""Powers of attorney in the browser: the owner grants (confirming with the password), lists,
-revokes and prints them; an intermediary sees what they may act for; anyone can open the public
-verification page a QR code points to.
+"""Powers of attorney in the browser: the owner grants (confirming with a fresh camera check),
+lists, revokes and prints them; an intermediary sees what they may act for; anyone can open the
+public verification page a QR code points to.
 
 Every change goes through kezek.attorneys, as the API does; refusals are written to the
 footprints and shown in the page's language with the typed values kept.
+
+The grant form is confirmed by the owner's newest fresh, unused passed camera check. Without one,
+its "Confirm with a camera check" button keeps the typed values in the session (a draft, cleared
+by the grant) and sends the owner to /identity?next=/attorneys, which links back after a pass.
 """
 
+import math
+import re
 from datetime import date
 from typing import Any
 
@@ -14,12 +20,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from kezek.attorneys import issuing
+from kezek.attorneys.confirmation import confirming_check, latest_fresh_check, usable_until
 from kezek.attorneys.documents import Status, masked_document, status_on
-from kezek.attorneys.endpoints import confirm_password, pdf_response, verify_url
+from kezek.attorneys.endpoints import pdf_response, verify_url
 from kezek.attorneys.printing import qr_svg
 from kezek.attorneys.schemas import AttorneyIn
 from kezek.attorneys.service import almaty_today, vehicles_for_intermediary
 from kezek.attorneys.verification import by_public_id, verify_stored
+from kezek.config import Settings
+from kezek.db import utcnow
 from kezek.deps import DbSession
 from kezek.errors import AppError, Forbidden, ValidationFailed
 from kezek.models.attorney import Attorney
@@ -42,11 +51,35 @@ STATUS_TEXT = {
     Status.FORGED: N_("Forged: the signature or the record does not match"),
 }
 SCOPE_TEXT = {"book": N_("book"), "cancel": N_("cancel"), "view": N_("view")}
+DRAFT_KEY = "attorney_draft"
+DRAFT_FIELDS = (
+    "iin",
+    "passport_number",
+    "passport_country",
+    "owner_company_id",
+    "whole_fleet",
+    "valid_from",
+    "valid_to",
+    "scope_book",
+    "scope_cancel",
+    "scope_view",
+)
+# The session is a signed cookie (about 4 KB at most): a longer vehicle choice is not kept.
+DRAFT_MAX_VEHICLES = 100
+VEHICLE_FIELD = re.compile(r"vehicle_\d{1,12}")
+CAMERA_CHECK_URL = "/identity?next=/attorneys"
 
 
 @router.get("/attorneys", response_class=HTMLResponse)
 def attorneys_page(request: Request, session: DbSession, user: SignedInUser) -> HTMLResponse:
-    return _page(request, session, user)
+    return _page(request, session, user, form=request.session.get(DRAFT_KEY))
+
+
+@router.post("/attorneys/confirm")
+def confirm_with_camera(request: Request, user: SignedInUser, form: FormData) -> Response:
+    """Keep what the owner typed, then send them to the camera check and back."""
+    request.session[DRAFT_KEY] = _draft(form)
+    return RedirectResponse(CAMERA_CHECK_URL, status_code=303)
 
 
 @router.post("/attorneys", response_class=HTMLResponse)
@@ -61,14 +94,23 @@ def grant(request: Request, session: DbSession, user: SignedInUser, form: FormDa
     try:
         if Role.CARRIER not in user.roles and Role.ADMIN not in user.roles:
             raise Forbidden()
-        confirm_password(request, user, data.password)
+        settings = request.app.state.settings
+        latest = latest_fresh_check(session, person_id=user.person_id, settings=settings)
+        check = confirming_check(
+            session, user=user, verification_id=latest.id if latest else None, settings=settings
+        )
         attorney = issuing.grant(
-            session, user=user, data=data, key=request.app.state.signing_key.get()
+            session,
+            user=user,
+            data=data,
+            key=request.app.state.signing_key.get(),
+            confirmation=check,
         )
     except AppError as err:
         refused(request, session, err, action="attorney.grant", payload={"code": err.code})
         errors = {FORM_LEVEL: error_text(locale, err)}
         return _page(request, session, user, form=form, errors=errors, status_code=err.status_code)
+    request.session.pop(DRAFT_KEY, None)
     flash(request, N_("The power of attorney was issued and signed."))
     return RedirectResponse(f"/attorneys#attorney-{attorney.public_id}", status_code=303)
 
@@ -135,9 +177,25 @@ def _attorney_in(form: dict[str, str]) -> AttorneyIn:
         "valid_from": form.get("valid_from", ""),
         "valid_to": form.get("valid_to", ""),
         "scopes": [s for s in ("book", "cancel", "view") if form.get(f"scope_{s}") == "1"],
-        "password": form.get("password", ""),
     }
     return AttorneyIn.model_validate(data)
+
+
+def _draft(form: dict[str, str]) -> dict[str, str]:
+    """The grant form's values worth keeping across the camera check, small enough for a cookie."""
+    draft = {k: form[k][:40] for k in DRAFT_FIELDS if form.get(k)}
+    vehicles = [k for k, v in form.items() if VEHICLE_FIELD.fullmatch(k) and v][:DRAFT_MAX_VEHICLES]
+    draft.update({k: form[k][:20] for k in vehicles})
+    return draft
+
+
+def _confirmation(session: DbSession, user: User, settings: Settings) -> dict[str, Any] | None:
+    """The camera check the grant form would be confirmed by, with when it stops being usable."""
+    check = latest_fresh_check(session, person_id=user.person_id, settings=settings)
+    if check is None:
+        return None
+    left = (usable_until(check, settings) - utcnow()).total_seconds()
+    return {"at": check.created_at, "minutes_left": max(1, math.ceil(left / 60))}
 
 
 def _page(
@@ -151,8 +209,8 @@ def _page(
 ) -> HTMLResponse:
     given, received = issuing.given_and_received(session, user=user)
     today = almaty_today()
-    form = dict(form or {})
-    form.pop("password", None)  # never echoed back
+    can_grant = bool({Role.CARRIER, Role.ADMIN} & user.roles)
+    settings = request.app.state.settings
     context = {
         "given": given,
         "received": received,
@@ -160,11 +218,12 @@ def _page(
         "vehicles": vehicles_of(session, user=user),
         "companies": companies_of(session, person_id=user.person_id),
         "user_name": user.person.full_name,
-        "can_grant": bool({Role.CARRIER, Role.ADMIN} & user.roles),
+        "can_grant": can_grant,
+        "confirmation": _confirmation(session, user, settings) if can_grant else None,
         "status_of": lambda a: _status(a, today),
         "status_text": STATUS_TEXT,
         "scope_text": SCOPE_TEXT,
-        "form": form,
+        "form": dict(form or {}),
         "default_from": today.isoformat(),
         "errors": errors or {},
         "active": "attorneys",

@@ -2,6 +2,9 @@
 
 The recording and upload are done by static/camera-check.js (the page's CSP allows no inline
 script); the two POSTs answer HTML fragments that the script puts in place.
+
+A verified person may take the check again, to confirm a power of attorney grant: the page then
+comes with `next` (a local path, e.g. /attorneys), and a passed check links back to it.
 """
 
 from typing import Annotated
@@ -13,7 +16,7 @@ from kezek.deps import DbSession
 from kezek.errors import AppError
 from kezek.identity import verification
 from kezek.identity.video import MAX_BYTES as MAX_VIDEO_BYTES
-from kezek.web.auth import SignedInUser, refused
+from kezek.web.auth import SignedInUser, refused, safe_next
 from kezek.web.csrf import csrf_protect
 from kezek.web.forms import error_text
 from kezek.web.i18n import locale_of
@@ -23,11 +26,15 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)]
 
 
 @router.get("/identity", response_class=HTMLResponse)
-def identity_page(request: Request, session: DbSession, user: SignedInUser) -> HTMLResponse:
+def identity_page(
+    request: Request, session: DbSession, user: SignedInUser, next: str = ""
+) -> HTMLResponse:
     settings = request.app.state.settings
     context = {
         "person": user.person,
         "state": verification.overview(session, user.person, settings),
+        "next": safe_next(next, default=""),
+        "confirmation_minutes": max(1, settings.attorney_confirmation_seconds // 60),
         "active": "identity",
     }
     return render(request, "identity/page.html", context)
@@ -49,6 +56,7 @@ def verify(
     user: SignedInUser,
     nonce: Annotated[str, Form(max_length=64)],
     video: Annotated[UploadFile, File()],
+    next: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
     try:
         attempt = verification.submit_video(
@@ -64,7 +72,8 @@ def verify(
     except AppError as err:
         return _refusal(request, session, err)
     result = verification.attempt_out(session, attempt, request.app.state.settings)
-    return render(request, "identity/_result.html", {"result": result})
+    context = {"result": result, "next": safe_next(next, default="")}
+    return render(request, "identity/_result.html", context)
 
 
 def _refusal(request: Request, session: DbSession, err: AppError) -> HTMLResponse:

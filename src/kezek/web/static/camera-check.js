@@ -82,6 +82,7 @@
     var form = new FormData();
     form.append("nonce", nonce);
     form.append("video", blob, blob.type === "video/mp4" ? "selfie.mp4" : "selfie.webm");
+    if (text.next) form.append("next", text.next); // where the passed check's link leads
     prompt.textContent = text.textUploading;
     return post("/identity/verification", form).then(function (answer) {
       resultBox.innerHTML = answer.html;
