@@ -38,9 +38,7 @@ def register(web, token: str, **fields: str):
 
 def upload(web, token: str, vehicle_id: int, data: bytes, name: str = "scan.pdf"):
     files = {"certificate": (name, data, "application/octet-stream")}
-    return web.post(
-        f"/vehicles/{vehicle_id}/certificate", data={"csrf_token": token}, files=files
-    )
+    return web.post(f"/vehicles/{vehicle_id}/certificate", data={"csrf_token": token}, files=files)
 
 
 def vehicle_id_of(html: str, plate: str) -> int:

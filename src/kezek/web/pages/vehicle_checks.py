@@ -27,7 +27,9 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)]
 
 PAGE = "/checkpoint/vehicles"
 DECIDED = {
-    CertificateDecision.CONFIRM: N_("The vehicle %(plate)s is confirmed. Its owner can book it."),
+    CertificateDecision.CONFIRM: N_(
+        "The vehicle %(plate)s is confirmed. Its owner sees it on their page."
+    ),
     CertificateDecision.REJECT: N_(
         "The certificate of %(plate)s is rejected. The owner sees your reason and can upload "
         "a new one."
