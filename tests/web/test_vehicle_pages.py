@@ -42,7 +42,7 @@ def upload(web, token: str, vehicle_id: int, data: bytes, name: str = "scan.pdf"
 
 
 def vehicle_id_of(html: str, plate: str) -> int:
-    match = re.search(rf'<tr id="vehicle-(\d+)">\s*<td><strong>{plate}</strong>', html)
+    match = re.search(rf'<tr id="vehicle-(\d+)">\s*<td[^>]*><strong>{plate}</strong>', html)
     assert match, html[-3000:]
     return int(match.group(1))
 
@@ -198,5 +198,8 @@ def test_another_carrier_does_not_see_my_vehicles(web):
     page = web.get("/vehicles")
     assert page.status_code == 200 and "01A123BC" not in page.text
     assert "You have no vehicles registered yet." in page.text
+    booking_form = web.get("/bookings/new").text
+    assert "No vehicle is listed for you yet." in booking_form
+    assert '<a href="/vehicles">Register a vehicle</a>' in booking_form
     token = csrf_of(page.text)
     assert upload(web, token, vehicle, PDF).status_code == 404
