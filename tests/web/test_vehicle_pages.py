@@ -15,6 +15,7 @@ from registry_support import (  # noqa: F401
 )
 from support import fast_demo_passwords, footprints, last_seq  # noqa: F401
 
+from kezek.vehicles.ownership import MAX_CERTIFICATE_BYTES
 from kezek.web.i18n import COOKIE
 from web.conftest import csrf_of, log_in
 from web.test_account import register_form
@@ -110,6 +111,8 @@ def test_a_foreign_vehicle_goes_through_the_operators_check(web, engine):
 
     bad = upload(web, token, vehicle, b"GIF89a not accepted", name="scan.gif")
     assert bad.status_code == 422 and "JPEG or PNG photo or a PDF scan" in bad.text
+    big = upload(web, token, vehicle, PDF + b"0" * MAX_CERTIFICATE_BYTES)
+    assert big.status_code == 413 and "over 10 MB" in big.text
     r = upload(web, token, vehicle, PDF)
     assert r.status_code == 200 and "waiting for an operator" in r.text
 
@@ -203,3 +206,19 @@ def test_another_carrier_does_not_see_my_vehicles(web):
     assert '<a href="/vehicles">Register a vehicle</a>' in booking_form
     token = csrf_of(page.text)
     assert upload(web, token, vehicle, PDF).status_code == 404
+
+
+def test_a_vehicle_without_a_certificate_is_only_counted_for_the_operator(web):
+    web.cookies.set(COOKIE, "en")
+    token = log_in(web, "carrier")
+    r = register(web, token, vin=UNKNOWN_VIN, country="UZ", plate="01A123BC")
+    vehicle = vehicle_id_of(r.text, "01A123BC")
+    web.cookies.clear()
+    web.cookies.set(COOKIE, "en")
+    op = log_in(web, "operator")
+    page = web.get("/checkpoint/vehicles").text
+    assert f'id="vehicle-{vehicle}"' not in page and "No certificate is waiting" in page
+    assert "waiting for their owner to upload the certificate: 1." in page
+    assert web.get(f"/checkpoint/vehicles/{vehicle}/certificate").status_code == 404
+    r = decide(web, op, vehicle, "confirm")  # nothing to decide on yet
+    assert r.status_code == 409 and "not waiting for a registration certificate" in r.text
