@@ -51,6 +51,11 @@ REGISTERED = {
         "registration certificate below for an operator to check."
     ),
     RegistryStatus.UNCHECKED: N_("The vehicle %(plate)s is registered."),
+    # only a VIN registered before (the same owner's) comes back rejected
+    RegistryStatus.REJECTED: N_(
+        "The vehicle %(plate)s was registered before and an operator rejected its certificate: "
+        "upload a new one below."
+    ),
 }
 
 
