@@ -2,6 +2,7 @@
 "checked in" on "My bookings"; a booking whose window passed is swept by `kezek worker --once
 no-shows` and the carrier sees "no-show". In each of the four languages; the page fits a phone."""
 
+import io
 import re
 import subprocess
 import sys
@@ -16,7 +17,10 @@ from support import child_env
 
 from browser.conftest import DESKTOP, MOBILE, Tab
 from browser.test_flows import log_in
-from kezek.db import make_engine
+from kezek.db import make_engine, new_session
+from kezek.models.party import User
+from kezek.models.vehicle import RegistryStatus, Vehicle
+from kezek.vehicles.vin import make_vin
 from kezek.web.i18n import LOCALES, translate
 
 pytestmark = pytest.mark.browser
@@ -129,3 +133,90 @@ def test_the_checkpoint_page_fits_a_phone(browser, live_server):  # type: ignore
         assert phone.errors == []
     finally:
         phone.context.close()
+
+
+def _certificate_png() -> bytes:
+    """A small picture that looks like a registration certificate."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 380), "#e8f0e6")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 589, 369), outline="#3a5a40", width=4)
+    for row, text in enumerate(
+        ["REGISTRATION CERTIFICATE", "PLATE 01B777UZ", "VIN 1FUJGLDR0TA000778"]
+    ):
+        draw.text((40, 40 + row * 50), text, fill="#1b1f24")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def pending_vehicle(live_database_url: str) -> int:
+    """A foreign truck of the carrier that the insurance registry did not know (the live server
+    runs without a registry, so it is made here as registration would have left it)."""
+    engine = make_engine(live_database_url)
+    session = new_session(engine)
+    person_id = session.query(User).filter_by(login="carrier").one().person_id
+    vehicle = Vehicle(
+        owner_id=person_id,
+        plate="01B777UZ",
+        vin=make_vin(778),
+        category="truck",
+        country="UZ",
+        make="Kamaz 5490",
+        registry_status=RegistryStatus.PENDING,
+    )
+    session.add(vehicle)
+    session.commit()
+    vehicle_id = vehicle.id
+    session.close()
+    engine.dispose()
+    return vehicle_id
+
+
+def test_the_owner_uploads_a_certificate_and_the_operator_confirms_it(  # type: ignore[no-untyped-def]
+    browser, live_server, pending_vehicle, tmp_path
+):
+    owner = Tab(browser, live_server, **MOBILE)
+    operator = Tab(browser, live_server, **DESKTOP)
+    scan = tmp_path / "certificate.png"
+    scan.write_bytes(_certificate_png())
+    try:
+        page = owner.page
+        page.goto("/login?lang=ru")
+        log_in(page, "carrier")
+        page.goto("/vehicles")
+        form = page.locator(f"#certificate-{pending_vehicle}")
+        form.locator("input[type=file]").set_input_files(str(scan))
+        form.locator("button[type=submit]").click()
+        expect(page.locator(".flash")).to_contain_text("Его проверит оператор")
+        assert owner.overflow() == 0
+        owner.shot("30-my-vehicles-ru-mobile")
+
+        desk = operator.page
+        desk.goto("/login?lang=en")
+        log_in(desk, "operator")
+        desk.get_by_role("link", name="Vehicle certificates").click()
+        card = desk.locator(f"#vehicle-{pending_vehicle}")
+        image = card.locator("img.id-photo")
+        expect(image).to_be_visible()
+        assert desk.evaluate("(img) => img.naturalWidth", image.element_handle()) == 600
+        operator.shot("31-vehicle-certificates-en-desktop")
+        card.get_by_role("button", name="Reject the certificate").click()
+        expect(desk.locator(f"#vehicle-{pending_vehicle} .form-error")).to_contain_text(
+            "Say why the certificate is rejected"
+        )
+        operator.errors.clear()  # the refusal's 422 is logged by the browser
+        desk.locator(f"#vehicle-{pending_vehicle}").get_by_role(
+            "button", name="Confirm the vehicle"
+        ).click()
+        expect(desk.locator(".flash")).to_contain_text("01B777UZ is confirmed")
+        expect(desk.locator(f"#vehicle-{pending_vehicle}")).to_have_count(0)
+
+        page.goto("/vehicles")
+        expect(page.locator(f"#vehicle-{pending_vehicle} .status")).to_have_text("Подтверждено")
+        assert owner.errors == [] and operator.errors == []
+    finally:
+        owner.context.close()
+        operator.context.close()

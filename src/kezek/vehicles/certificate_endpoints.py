@@ -8,7 +8,9 @@ from fastapi import APIRouter, File, Response, UploadFile
 from kezek.booking.errors import VehicleNotFound
 from kezek.deps import DbSession, Media, require_roles
 from kezek.errors import Forbidden, NotAuthenticated, error_responses
+from kezek.identity.storage import MediaStore
 from kezek.models.party import Role, User
+from kezek.models.vehicle import Vehicle
 from kezek.vehicles import service
 from kezek.vehicles.endpoints import Registrar, vehicle_out
 from kezek.vehicles.errors import (
@@ -76,14 +78,7 @@ def list_pending(session: DbSession, user: Checker) -> list[VehicleOut]:
 )
 def read_certificate(vehicle_id: int, session: DbSession, user: Checker, media: Media) -> Response:
     """The uploaded certificate, for the operator who checks it."""
-    vehicle = service.any_vehicle(session, vehicle_id=vehicle_id)
-    if not vehicle.certificate_file or not vehicle.certificate_media_type:
-        raise VehicleNotFound("This vehicle has no uploaded certificate.")
-    return Response(
-        media.read(vehicle.certificate_file),
-        media_type=vehicle.certificate_media_type,
-        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
-    )
+    return certificate_response(media, service.any_vehicle(session, vehicle_id=vehicle_id))
 
 
 @router.post(
@@ -98,9 +93,19 @@ def decide(
 ) -> VehicleOut:
     """Confirm or reject a pending vehicle's certificate (operators); rejecting needs a reason."""
     confirm = body.decision == CertificateDecision.CONFIRM
-    if not confirm and not body.reason:
-        raise RejectionReasonMissing()
     vehicle = service.any_vehicle(session, vehicle_id=vehicle_id)
     return vehicle_out(
         decide_certificate(session, vehicle=vehicle, confirm=confirm, reason=body.reason)
+    )
+
+
+def certificate_response(media: MediaStore, vehicle: Vehicle) -> Response:
+    """The uploaded file as it was checked: never cached, its type not guessed by the browser
+    (the operators' page serves it the same way)."""
+    if not vehicle.certificate_file or not vehicle.certificate_media_type:
+        raise VehicleNotFound("This vehicle has no uploaded certificate.")
+    return Response(
+        media.read(vehicle.certificate_file),
+        media_type=vehicle.certificate_media_type,
+        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
     )

@@ -9,7 +9,12 @@ from kezek.models.party import Party
 from kezek.models.vehicle import RegistryStatus, Vehicle
 from kezek.registry.client import Registry
 from kezek.registry.errors import RegistryOwnerMismatch, RegistryVehicleUnknown
-from kezek.vehicles.errors import CertificateInvalid, CertificateTooLarge, NotPending
+from kezek.vehicles.errors import (
+    CertificateInvalid,
+    CertificateTooLarge,
+    NotPending,
+    RejectionReasonMissing,
+)
 
 HOME_COUNTRY = "KZ"  # the registry covers the vehicles registered here
 MAX_CERTIFICATE_BYTES = 10 * 1024 * 1024
@@ -85,6 +90,8 @@ def decide_certificate(
 ) -> Vehicle:
     """An operator's decision on a pending vehicle's certificate (a reason is required to
     reject, so the owner learns what to fix)."""
+    if not confirm and not reason:
+        raise RejectionReasonMissing()
     if vehicle.registry_status != RegistryStatus.PENDING or not vehicle.certificate_file:
         raise NotPending("Only a pending vehicle with an uploaded certificate can be decided.")
     vehicle.registry_status = RegistryStatus.CONFIRMED if confirm else RegistryStatus.REJECTED

@@ -30,10 +30,13 @@ class NavUser:
     can_book: bool = False
     can_check_in: bool = False
     can_review_identities: bool = False
+    can_register_vehicles: bool = False
 
 
 # The roles that book (as the bookings API: kezek.booking.endpoints.Booker).
 BOOKER_ROLES = frozenset({Role.CARRIER, Role.DRIVER, Role.INTERMEDIARY})
+# The roles that register vehicles (as the vehicles API: kezek.vehicles.endpoints.Registrar).
+REGISTRAR_ROLES = frozenset({Role.CARRIER, Role.ADMIN})
 # The roles that open the checkpoint page: border post staff, and the admin who sets posts up.
 CHECKPOINT_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 
@@ -46,6 +49,7 @@ def _nav(user: User) -> NavUser:
         can_book=bool(BOOKER_ROLES & user.roles),
         can_check_in=bool(CHECKPOINT_ROLES & user.roles),
         can_review_identities=Role.ANALYST in user.roles,
+        can_register_vehicles=bool(REGISTRAR_ROLES & user.roles),
     )
 
 
@@ -89,6 +93,15 @@ def booker_user(request: Request, user: SignedInUser, session: DbSession) -> Use
 
 
 BookerPageUser = Annotated[User, Depends(booker_user)]
+
+
+def registrar_user(request: Request, user: SignedInUser, session: DbSession) -> User:
+    if not REGISTRAR_ROLES & user.roles:
+        raise refused(request, session, Forbidden())
+    return user
+
+
+RegistrarPageUser = Annotated[User, Depends(registrar_user)]
 
 
 def checkpoint_user(request: Request, user: SignedInUser, session: DbSession) -> User:

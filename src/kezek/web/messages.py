@@ -332,3 +332,55 @@ ERROR_TEXT.update(
         ),
     }
 )
+
+# Vehicles and their registration certificates (kezek.vehicles.errors; web/pages/vehicles.py).
+ERROR_TEXT.update(
+    {
+        "vin_invalid": N_("A VIN has 17 Latin letters and digits, never I, O or Q."),
+        "vin_check_digit": N_(
+            "The VIN's check digit (9th character) does not match: a character is mistyped."
+        ),
+        "plate_invalid": N_("A plate has 2 to 12 Latin letters and digits."),
+        "country_invalid": N_("Enter the two-letter country code, for example KZ, UZ or CN."),
+        "vin_taken": N_("This VIN is registered in Kezek to another owner."),
+        "not_company_representative": N_("You do not represent this company."),
+        "certificate_invalid": N_(
+            "The registration certificate must be a JPEG or PNG photo or a PDF scan."
+        ),
+        "certificate_too_large": N_(
+            "The registration certificate file is over 10 MB: send a smaller scan."
+        ),
+        "vehicle_not_pending": N_(
+            "This vehicle is not waiting for a registration certificate check."
+        ),
+        "reason_required": N_(
+            "Say why the certificate is rejected, so the owner knows what to fix."
+        ),
+    }
+)
+
+# Registering a vehicle says more about the registry than the booking form does.
+VEHICLE_ERROR_TEXT = {
+    "registry_owner_mismatch": N_(
+        "The insurance registry names someone else as the owner of this VIN. If the vehicle "
+        "changed hands, the new owner's insurance must reach the registry first."
+    ),
+    "registry_vehicle_unknown": N_(
+        "The insurance registry does not know this VIN, and a vehicle registered in Kazakhstan "
+        "must be in it. Check the VIN against the registration certificate."
+    ),
+    "registry_unavailable": N_(
+        "The insurance registry cannot be reached, so the vehicle cannot be checked now. "
+        "Nothing was saved: try again later."
+    ),
+}
+
+VEHICLE_CATEGORY = {"truck": N_("Truck"), "car": N_("Car"), "bus": N_("Bus")}
+
+# A vehicle's registry status in plain words (kezek.models.vehicle.RegistryStatus).
+REGISTRY_STATUS = {
+    "confirmed": N_("Confirmed"),
+    "pending": N_("Waiting for a check"),
+    "rejected": N_("Rejected"),
+    "unchecked": N_("Not checked"),
+}

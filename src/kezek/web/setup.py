@@ -19,6 +19,8 @@ from kezek.web.pages import (
     identity_documents,
     identity_reviews,
     statement,
+    vehicle_checks,
+    vehicles,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -38,5 +40,7 @@ def install(app: FastAPI) -> None:
     app.include_router(identity_reviews.router)
     app.include_router(identity_attempts.router)
     app.include_router(attorneys.router)
+    app.include_router(vehicles.router)
+    app.include_router(vehicle_checks.router)
     app.state.render_error_page = render_error_page
     app.add_middleware(LanguageSwitchMiddleware)

@@ -99,6 +99,8 @@ def _environment() -> Environment:
         PRIORITY=messages.PRIORITY,
         CARGO=messages.CARGO,
         ENTRY_KIND=messages.ENTRY_KIND,
+        VEHICLE_CATEGORY=messages.VEHICLE_CATEGORY,
+        REGISTRY_STATUS=messages.REGISTRY_STATUS,
         ERROR_TEXT=messages.ERROR_TEXT,
         GENERIC_ERROR=messages.GENERIC_ERROR,
         kzt=format_kzt,
