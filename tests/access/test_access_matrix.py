@@ -1,0 +1,2 @@
+def test_world(world):
+    print(world.vehicles, world.bookings, world.attorneys)
