@@ -40,8 +40,7 @@ from kezek.attorneys.schemas import AttorneyIn
 from kezek.attorneys.service import ALMATY, almaty_today
 from kezek.attorneys.signing import load_or_create
 from kezek.db import make_engine, new_session
-from kezek.models.attorney import Attorney
-from kezek.models.booking import Booking
+from kezek.models.booking import Booking, OutboxMessage
 from kezek.models.identity import IdentityDocument
 from kezek.models.ledger import Account, LedgerEntry
 from kezek.models.party import Role, User
@@ -205,6 +204,22 @@ def confirmed_grant(client: httpx.Client, body: dict[str, Any]) -> httpx.Respons
     return client.post("/api/v1/attorneys", json={**body, "password": DEMO_PASSWORD})
 
 
+def confirmed_grant_form(web: httpx.Client, csrf: str, body: dict[str, Any]) -> httpx.Response:
+    """The same grant through the attorneys page's form, confirmed the same way."""
+    form = {
+        "iin": body["intermediary"]["iin"],
+        "valid_from": body["valid_from"],
+        "valid_to": body["valid_to"],
+        "password": DEMO_PASSWORD,
+        "csrf_token": csrf,
+        **{f"scope_{s}": "1" for s in body["scopes"]},
+        **{f"vehicle_{v}": str(v) for v in body["vehicle_ids"]},
+    }
+    if body["whole_fleet"]:
+        form["whole_fleet"] = "1"
+    return web.post("/attorneys", data=form)
+
+
 def grant_body(
     world: World,
     intermediary: str,
@@ -297,7 +312,8 @@ def _persona(base_url: str, name: str) -> Persona:
     api = httpx.Client(base_url=base_url, timeout=20)
     web = httpx.Client(base_url=base_url, timeout=20, headers=HTML, follow_redirects=False)
     persona = Persona(name, api, web)
-    if name == "anonymous":
+    if name == "anonymous":  # a session with a CSRF token, so its posts reach the login check
+        persona.csrf = csrf_of(web.get("/login").text)
         return persona
     login = LOGINS[name]
     r = api.post("/api/v1/auth/token", data={"username": login, "password": DEMO_PASSWORD})
@@ -352,9 +368,9 @@ def _notification(world: World, persona: str) -> int:
     try:
         key = f"access-matrix:{persona}"
         payload = {"note": f"for {persona}"}
-        notify(session, party_id=world[persona].person_id, kind="test", event_key=key, payload=payload)
+        party = world[persona].person_id
+        notify(session, party_id=party, kind="test", event_key=key, payload=payload)
         session.commit()
-        from kezek.models.booking import OutboxMessage
 
         return int(session.scalar(select(OutboxMessage.id).where(OutboxMessage.event_key == key)))
     finally:
@@ -362,9 +378,7 @@ def _notification(world: World, persona: str) -> int:
 
 
 def _account(world: World, persona: str) -> int:
-    return int(
-        world.scalar(select(Account.id).where(Account.party_id == world[persona].person_id))
-    )
+    return int(world.scalar(select(Account.id).where(Account.party_id == world[persona].person_id)))
 
 
 def build(world: World) -> None:
