@@ -20,7 +20,9 @@ confirmed) or, for a period already over, `issue_attorney`'s in-process branch.
 import contextlib
 import re
 import secrets
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -46,6 +48,7 @@ from kezek.models.ledger import Account, LedgerEntry
 from kezek.models.party import Role, User
 from kezek.notifications.service import notify
 from kezek.people.national_id import make_iin
+from kezek.people.tokens import issue_token
 from kezek.vehicles.vin import make_vin
 
 PERSONAS = [
@@ -308,7 +311,10 @@ def _people(engine: Engine) -> None:
         session.close()
 
 
-def _persona(base_url: str, name: str) -> Persona:
+def _persona(base_url: str, name: str, user_ids: dict[str, tuple[int, int]]) -> Persona:
+    """The persona's clients: the API's with a bearer token minted by the app's own
+    issue_token (as tests/support.py's `auth`; the token endpoint has tests of its own), the
+    pages' logged in through the login form."""
     api = httpx.Client(base_url=base_url, timeout=20)
     web = httpx.Client(base_url=base_url, timeout=20, headers=HTML, follow_redirects=False)
     persona = Persona(name, api, web)
@@ -316,16 +322,28 @@ def _persona(base_url: str, name: str) -> Persona:
         persona.csrf = csrf_of(web.get("/login").text)
         return persona
     login = LOGINS[name]
-    r = api.post("/api/v1/auth/token", data={"username": login, "password": DEMO_PASSWORD})
-    assert r.status_code == 200, r.text
-    api.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+    persona.user_id, persona.person_id = user_ids[login]
+    minted = issue_token(user_id=persona.user_id, secret=SECRET, minutes=60)
+    api.headers["Authorization"] = f"Bearer {minted}"
     token = csrf_of(web.get("/login").text)
     r = web.post("/login", data={"login": login, "password": DEMO_PASSWORD, "csrf_token": token})
     assert r.status_code == 303, r.text[-2000:]
     persona.csrf = csrf_of(web.get("/me").text)
-    me = api.get("/api/v1/me").json()
-    persona.user_id, persona.person_id = me["id"], me["person_id"]
+    assert api.get("/api/v1/me").json()["login"] == login
     return persona
+
+
+def _personas(engine: Engine, base_url: str) -> dict[str, Persona]:
+    """All personas at once: each login waits on the server's password check."""
+    session = new_session(engine, readonly=True)
+    try:
+        rows = session.execute(select(User.login, User.id, User.person_id)).all()
+        user_ids = {login: (uid, pid) for login, uid, pid in rows}
+    finally:
+        session.close()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        made = pool.map(lambda name: _persona(base_url, name, user_ids), PERSONAS)
+        return dict(zip(PERSONAS, made, strict=True))
 
 
 def csrf_of(html: str) -> str:
@@ -426,7 +444,11 @@ def build(world: World) -> None:
 def running_world(database_url: str, workdir: Path) -> Iterator[World]:
     engine = make_engine(database_url)
     _people(engine)
-    stub = StubRegistry(workdir).start()
+    stub = StubRegistry(workdir)
+    # The registry starts while the server does (each takes seconds to import the app); the
+    # server asks it nothing before the first request.
+    starting = threading.Thread(target=stub.start)
+    starting.start()
     media, key_file = workdir / "media", workdir / "keys" / "signing.pem"
     try:
         with running_server(
@@ -437,8 +459,10 @@ def running_world(database_url: str, workdir: Path) -> Iterator[World]:
             signing_key_file=str(key_file),
             registry_url=stub.url,
         ) as base_url:
+            starting.join()
+            assert stub.process is not None and stub.process.poll() is None, "no registry"
             world = World(base_url, engine, stub, key_file, media, Fleet(engine, serial=9000))
-            world.people = {name: _persona(base_url, name) for name in PERSONAS}
+            world.people = _personas(engine, base_url)
             build(world)
             try:
                 yield world
@@ -447,5 +471,6 @@ def running_world(database_url: str, workdir: Path) -> Iterator[World]:
                     persona.api.close()
                     persona.web.close()
     finally:
+        starting.join()
         stub.stop()
         engine.dispose()
