@@ -10,6 +10,7 @@ Personas (all verified people, each with an API client and a logged-in page clie
     int_revoked   an intermediary whose attorney (whole fleet, all scopes) the owner revoked,
                   after it booked for the owner once (booking "by_revoked")
     int_scope     an intermediary with an out-of-scope attorney: whole fleet, "view" only
+    int_vehicle   an intermediary with an attorney for another vehicle only (truck2; all scopes)
     driver        the demo driver, insured by the registry for truck and truck2
     anonymous     no credentials at all
 
@@ -58,6 +59,7 @@ PERSONAS = [
     "int_expired",
     "int_revoked",
     "int_scope",
+    "int_vehicle",
     "driver",
     "anonymous",
 ]
@@ -68,9 +70,10 @@ LOGINS = {
     "int_expired": "int-expired",
     "int_revoked": "int-revoked",
     "int_scope": "int-scope",
+    "int_vehicle": "int-vehicle",
     "driver": "driver",
 }
-NEW_INTERMEDIARIES = ["int-expired", "int-revoked", "int-scope"]
+NEW_INTERMEDIARIES = ["int-expired", "int-revoked", "int-scope", "int-vehicle"]
 OTHERS_TRUCK = make_vin(2, wmi="LZZ", vds="5BLSB")  # carrier-0001's, in the shipped stub data
 TRUCK2 = make_vin(1, wmi="LZZ", vds="5BLSB")  # the owner's second truck, insured for "driver"
 SECRET = "access-matrix-secret-key-not-for-production"
@@ -417,6 +420,7 @@ def build(world: World) -> None:
     today = almaty_today()
     world.attorneys["valid"] = issue_attorney(world, "int_valid")
     world.attorneys["scope"] = issue_attorney(world, "int_scope", scopes=("view",))
+    world.attorneys["vehicle"] = issue_attorney(world, "int_vehicle", vehicles=["truck2"])
     world.attorneys["expired"] = issue_attorney(
         world,
         "int_expired",
