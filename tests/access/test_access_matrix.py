@@ -3,8 +3,8 @@ may get a 2xx, and proof that everyone else is refused and changed nothing.
 
 The callers are the personas of access/world.py: the owner, another carrier, an intermediary with
 a valid, an expired, a revoked, an out-of-scope (view-only) and an other-vehicle-only attorney,
-the insured driver, and an anonymous caller. Requests go over HTTP to a real server that asks the stand-in insurance
-registry (a process of its own) who may drive which truck.
+the insured driver, and an anonymous caller. Requests go over HTTP to a real server that asks
+the stand-in insurance registry (a process of its own) who may drive which truck.
 
 API refusals are 401, 403 or 404 (a row may name one more code it expects, with its reason);
 a page refuses with a redirect to the login form (anonymous) or a 4xx page. A refused change
