@@ -92,6 +92,7 @@ BOOKING_READERS = {
 }
 ATTORNEY_READERS = {name: {"owner", holder} for name, holder in HOLDER.items()}
 DOCUMENT_READERS = {"owner": {"owner"}, "other": {"other"}}
+ACCOUNT_READERS = {"owner": {"owner"}, "owner_company": {"owner"}, "other": {"other"}}
 
 OBJECT_READS: list[tuple[str, str, str, set[str]]] = [
     *[("api", "GET /api/v1/bookings/{booking_id}", b, w) for b, w in BOOKING_READERS.items()],
@@ -107,8 +108,8 @@ OBJECT_READS: list[tuple[str, str, str, set[str]]] = [
         for d, w in DOCUMENT_READERS.items()
     ],
     *[
-        ("api", "GET /api/v1/accounts/me/statement?account_id={account_id}", d, w)
-        for d, w in DOCUMENT_READERS.items()
+        ("api", "GET /api/v1/accounts/me/statement?account_id={account_id}", a, w)
+        for a, w in ACCOUNT_READERS.items()
     ],
 ]
 
@@ -456,6 +457,15 @@ def test_only_the_owner_grants_an_attorney_over_the_owners_truck(world, channel)
         else:
             assert_page_refused(grant_page(world, who, body), who)
         assert world.counts() == counts, who
+    # Nor for the owner's company: only those who represent it grant in its name.
+    for_company = {**body, "owner_company_id": owners_company(world)}
+    for who in ("other", "int_valid", "driver", "anonymous"):
+        counts = world.counts()
+        if channel == "api":
+            assert_refused(confirmed_grant(world[who].api, for_company), who)
+        else:
+            assert_page_refused(grant_page(world, who, for_company), who)
+        assert world.counts() == counts, who
     attorneys = world.counts()["attorneys"]
     if channel == "api":
         r = confirmed_grant(world["owner"].api, body)
@@ -531,6 +541,22 @@ def test_only_the_owner_uploads_the_certificate_of_the_owners_vehicle(world):
     assert r.status_code == 200 and r.json()["has_certificate"], r.text
 
 
+def test_nobody_registers_into_the_owners_identity_or_company(world):
+    """Signing up with the owner's IIN, or naming the owner's company, makes no membership."""
+    bin_ = world.scalar(select(Party.bin).where(Party.id == owners_company(world)))
+    fresh_iin = make_iin(date(1977, 7, 7), 4000)
+    tries = [
+        {"iin": iin_of(world, LOGINS["owner"])},
+        {"iin": fresh_iin, "company": {"bin": bin_, "name": "Demo Logistics LLP"}},
+    ]
+    for n, extra in enumerate(tries):
+        counts = world.counts()
+        body = {"login": f"newcomer{n}", "password": "a-long-password-2026", "full_name": "New"}
+        r = world["anonymous"].api.post("/api/v1/auth/register", json=body | extra)
+        assert r.status_code == 409, r.text
+        assert world.counts() == counts
+
+
 def test_nobody_joins_the_owners_company_by_registering_its_bin(world):
     bin_ = world.scalar(select(Party.bin).where(Party.id == owners_company(world)))
     for who in PERSONAS:
@@ -591,6 +617,7 @@ PUBLIC = {
     "GET /healthz": "liveness",
     "GET /metrics": "process metrics (counts, no personal data)",
     "POST /api/v1/auth/token": "logging in",
+    # registering oneself (test_nobody_registers_into_the_owners_identity_or_company)
     "POST /api/v1/auth/register": "registering oneself",
     "GET /login": "logging in",
     "POST /login": "logging in",

@@ -46,7 +46,7 @@ from kezek.db import make_engine, new_session
 from kezek.models.booking import Booking, OutboxMessage
 from kezek.models.identity import IdentityDocument
 from kezek.models.ledger import Account, LedgerEntry
-from kezek.models.party import Role, User
+from kezek.models.party import CompanyMember, Role, User
 from kezek.notifications.service import notify
 from kezek.people.national_id import make_iin
 from kezek.people.tokens import issue_token
@@ -223,6 +223,8 @@ def confirmed_grant_form(web: httpx.Client, csrf: str, body: dict[str, Any]) -> 
     }
     if body["whole_fleet"]:
         form["whole_fleet"] = "1"
+    if body.get("owner_company_id"):
+        form["owner_company_id"] = str(body["owner_company_id"])
     return web.post("/attorneys", data=form)
 
 
@@ -412,6 +414,13 @@ def build(world: World) -> None:
     # Money for every fee, reschedule and compensation the module causes.
     world.fleet.top_up(LOGINS["owner"], kzt=500_000_000)
     world.fleet.top_up(LOGINS["other"], kzt=1_000_000)
+    world.accounts["owner_company"] = int(
+        world.scalar(
+            select(Account.id)
+            .join(CompanyMember, CompanyMember.company_id == Account.party_id)
+            .where(CompanyMember.person_id == owner.person_id)
+        )
+    )
     for persona in ("owner", "other"):
         world.accounts[persona] = _account(world, persona)
         world.documents[persona] = _document(world, persona)
