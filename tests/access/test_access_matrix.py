@@ -273,11 +273,23 @@ def test_who_am_i_tells_only_about_the_caller(world):
         assert_page_refused(world["anonymous"].web.get(path), "anonymous")
 
 
+# What a border officer's check says of each: genuine documents all (the expired one was issued,
+# not edited, so its signature holds).
+VERDICTS = {
+    "valid": "valid",
+    "scope": "valid",
+    "vehicle": "valid",
+    "expired": "expired",
+    "revoked": "revoked",
+}
+
+
 def test_public_attorney_verification_masks_the_parties(world):
     owner_iin = iin_of(world, LOGINS["owner"])
-    for attorney in world.attorneys.values():
+    for name, attorney in world.attorneys.items():
         r = world["anonymous"].api.get(f"/api/v1/attorneys/{attorney}/verification")
         assert r.status_code == 200 and owner_iin not in r.text, r.text
+        assert r.json()["status"] == VERDICTS[name], (name, r.json())
         page = world["anonymous"].web.get(f"/attorneys/{attorney}/verify")
         assert page.status_code == 200 and owner_iin not in page.text
 
