@@ -43,7 +43,7 @@ def book(client, auth, login: str, vehicle_id: int, days: int = 2, hour: int = 1
 
 def test_without_an_attorney_an_intermediary_cannot_book(client, auth, truck):
     r = book(client, auth, "intermediary", truck)
-    assert r.status_code == 403 and r.json()["error"] == "not_authorized_for_vehicle"
+    assert r.status_code == 403 and r.json()["error"] == "no_attorney"
 
 
 def test_an_attorney_lets_the_intermediary_book_for_the_owner(client, auth, truck):

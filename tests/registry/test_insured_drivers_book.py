@@ -42,4 +42,4 @@ def test_an_insured_driver_books_and_waits_while_the_registry_is_down(
 def test_someone_the_registry_does_not_insure_is_refused(client, auth, engine):
     truck = register_truck(client, auth)
     r = book(client, auth, "intermediary", truck, days=2)
-    assert (r.status_code, r.json()["error"]) == (403, "not_authorized_for_vehicle")
+    assert (r.status_code, r.json()["error"]) == (403, "no_attorney")

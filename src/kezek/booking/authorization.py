@@ -3,7 +3,9 @@
 A verified person acts for a vehicle as its owner or holder (the person, or a company they
 represent), or as an intermediary under a power of attorney from its owner that names the vehicle
 (or the whole fleet), covers the slot's date and includes the action, or as a driver the
-insurance registry insures for the vehicle on that date. A refusal says which is missing.
+insurance registry insures for the vehicle on that date. A refusal says which is missing:
+no_attorney for an intermediary none of whose attorneys names the vehicle,
+not_authorized_for_vehicle for anyone else with no tie to it.
 """
 
 import enum
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 from kezek.attorneys.errors import AttorneyExpired, AttorneyRevoked, AttorneyScope, NoAttorney
 from kezek.attorneys.service import almaty_today, attorney_covering
 from kezek.booking.errors import IdentityNotVerified, NotAuthorizedForVehicle
-from kezek.models.party import CompanyMember, IdentityStatus, User
+from kezek.models.party import CompanyMember, IdentityStatus, Role, User
 from kezek.models.vehicle import Vehicle
 from kezek.registry.client import Registry
 from kezek.registry.service import insured_driver_of
@@ -73,6 +75,12 @@ def authorize_vehicle(
         return
     if attorney_refusal is not None:
         raise attorney_refusal
+    if Role.INTERMEDIARY in user.roles:
+        # An intermediary acts under attorneys: the missing thing is one that names the vehicle.
+        raise NoAttorney(
+            f"No power of attorney from the owner of {vehicle.plate} names this vehicle, and no "
+            "driver's insurance lets you act for it."
+        )
     raise NotAuthorizedForVehicle(
         f"You are not the owner or holder of {vehicle.plate}, and no driver's insurance or "
         "power of attorney lets you act for it."

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from kezek.attorneys.errors import AttorneyExpired, AttorneyRevoked, AttorneyScope
+from kezek.attorneys.errors import AttorneyExpired, AttorneyRevoked, AttorneyScope, NoAttorney
 from kezek.booking import service
 from kezek.booking.errors import (
     ArrivalWindowClosed,
@@ -73,6 +73,7 @@ SLOT_RULES = (
 ACTOR = (
     IdentityNotVerified,
     NotAuthorizedForVehicle,
+    NoAttorney,
     AttorneyExpired,
     AttorneyRevoked,
     AttorneyScope,

@@ -13,6 +13,11 @@ class VehicleNotFound(NotFound):
     message = "No such vehicle."
 
 
+class PlateNotRegistered(NotFound):
+    code = "plate_not_registered"
+    message = "No vehicle with this plate is registered in Kezek: its owner registers it first."
+
+
 class SlotFull(Conflict):
     code = "slot_full"
     message = "This hour is fully booked."

@@ -44,6 +44,7 @@ from kezek.booking.errors import (
 from kezek.booking.fees import Fee, booking_fees, reschedule_fee
 from kezek.booking.schemas import OUT_OF_TURN_CARGO, BookingIn, DriverIn, RescheduleIn, SubstituteIn
 from kezek.booking.slots import Slot, SlotKey, booking_closes_at, resolve_slot
+from kezek.compensation.counting import record_unused
 from kezek.crossings.service import direction_of, get_crossing, local_today
 from kezek.db import utcnow
 from kezek.ledger.money import format_kzt
@@ -56,6 +57,7 @@ from kezek.models.booking import (
     CancelReason,
     Priority,
 )
+from kezek.models.compensation import UnusedKind
 from kezek.models.crossing import DirectionKind
 from kezek.models.ledger import Account, LedgerEntry
 from kezek.models.party import User
@@ -169,7 +171,8 @@ def cancel_booking(
     now: datetime | None = None,
     registry: Registry | None = None,
 ) -> Booking:
-    """The owner's cancellation: the place goes back, the fee does not (it was for the slot)."""
+    """The owner's cancellation: the place goes back, the fee does not (it was for the slot),
+    and it counts as an unused reservation (beyond the month's threshold, a compensation)."""
     booking = _mine(session, user=user, booking_id=booking_id, lock=True)
     authorize_vehicle(
         session,
@@ -187,6 +190,8 @@ def cancel_booking(
         raise ArrivalWindowClosed(
             f"Booking {booking.reference} could be used until {window_end:%Y-%m-%d %H:%M} UTC."
         )
+    # The owner's account before the slot's counter, in the order booking creation takes them.
+    owner_account(session, party_id=booking.owner_id, lock=True)
     capacity.release(session, counter_of(booking))
     booking.status = BookingStatus.CANCELLED
     booking.cancel_reason = CancelReason.USER
@@ -200,6 +205,7 @@ def cancel_booking(
         on_behalf_of=booking.owner_id,
         payload={"reference": booking.reference, "vehicle": booking.plate, "reason": "user"},
     )
+    record_unused(session, booking, kind=UnusedKind.CANCELLATION, at=now)
     return booking
 
 

@@ -9,6 +9,11 @@ from kezek.models.booking import (
     OutboxMessage,
     SlotCounter,
 )
+from kezek.models.compensation import (
+    Appeal,
+    CompensationPolicy,
+    UnusedReservation,
+)
 from kezek.models.crossing import (
     CapacityRule,
     Crossing,
@@ -29,6 +34,9 @@ from kezek.models.vehicle import Vehicle
 
 __all__ = [
     "Account",
+    "Appeal",
+    "CompensationPolicy",
+    "UnusedReservation",
     "Attorney",
     "Booking",
     "BookingDriver",

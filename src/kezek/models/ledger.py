@@ -18,6 +18,7 @@ class AccountKind(enum.StrEnum):
     OWNER = "owner"  # what the service owes a carrier: top-ups in, fees out
     INCOME = "income"  # the budget's income accounts
     EXTERNAL = "external"  # money arriving from outside (bank transfers, cash desks)
+    HELD = "held"  # money held for carriers until an outcome (booking deposits)
 
 
 class SystemAccount(enum.StrEnum):
@@ -27,6 +28,9 @@ class SystemAccount(enum.StrEnum):
     PRIORITY_FEES = "income.priority_fees"
     RESCHEDULE_FEES = "income.reschedule_fees"
     TOP_UPS = "external.top_ups"
+    COMPENSATIONS = "income.compensations"  # for the idle time of the post
+    FORFEITED_DEPOSITS = "income.forfeited_deposits"
+    DEPOSITS = "held.deposits"
 
 
 class Account(Base):
@@ -51,6 +55,9 @@ class EntryKind(enum.StrEnum):
     PRIORITY_FEE = "priority_fee"
     RESCHEDULE_FEE = "reschedule_fee"
     REFUND = "refund"
+    COMPENSATION = "compensation"
+    DEPOSIT = "deposit"
+    DEPOSIT_FORFEIT = "deposit_forfeit"
 
 
 class LedgerEntry(Base):

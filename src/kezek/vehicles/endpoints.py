@@ -1,10 +1,13 @@
-"""Vehicles API: list my fleet, register a vehicle."""
+"""Vehicles API: list my fleet, register a vehicle, find the vehicles I may book for."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
+from kezek.attorneys.errors import AttorneyExpired, AttorneyRevoked, AttorneyScope, NoAttorney
+from kezek.booking.bookable import bookable_by_plate, bookable_vehicles
+from kezek.booking.errors import IdentityNotVerified, NotAuthorizedForVehicle, PlateNotRegistered
 from kezek.deps import DbSession, RequestRegistry, require_roles
 from kezek.errors import AppError, Busy, Forbidden, NotAuthenticated, error_responses
 from kezek.idempotency import (
@@ -30,7 +33,7 @@ from kezek.vehicles.errors import (
     VinInvalid,
     VinTaken,
 )
-from kezek.vehicles.schemas import VehicleIn, VehicleOut
+from kezek.vehicles.schemas import BookableVehicleOut, VehicleIn, VehicleOut
 
 router = APIRouter(prefix="/api/v1/vehicles", tags=["vehicles"])
 
@@ -64,6 +67,42 @@ def vehicle_out(vehicle: Vehicle) -> VehicleOut:
 def list_vehicles(session: DbSession, user: FleetReader) -> list[VehicleOut]:
     """The vehicles of the parties I act for: myself and the companies I represent."""
     return [vehicle_out(v) for v in service.vehicles_of(session, user=user)]
+
+
+@router.get(
+    "/bookable",
+    response_model=list[BookableVehicleOut],
+    responses=error_responses(
+        NotAuthenticated,
+        Forbidden,
+        PlateNotRegistered,
+        IdentityNotVerified,
+        NotAuthorizedForVehicle,
+        NoAttorney,
+        AttorneyExpired,
+        AttorneyRevoked,
+        AttorneyScope,
+        RegistryUnavailable,
+    ),
+)
+def list_bookable(
+    session: DbSession,
+    user: FleetReader,
+    registry: RequestRegistry,
+    plate: Annotated[str | None, Query(max_length=20)] = None,
+) -> list[BookableVehicleOut]:
+    """The vehicles I may book for and why: my own and my companies' (`owner`), those a power
+    of attorney from their owner covers today (`attorney`), and those I booked before that the
+    insurance registry insures me to drive (`driver`). With `plate`, that one vehicle checked
+    with the booking rule: how a driver finds a truck the list does not show yet (asks the
+    registry; 503 registry_unavailable when it cannot be reached)."""
+    if plate:
+        found = [bookable_by_plate(session, user=user, plate=plate, registry=registry)]
+    else:
+        found = bookable_vehicles(session, user=user)
+    return [
+        BookableVehicleOut(**vehicle_out(b.vehicle).model_dump(), ground=b.ground) for b in found
+    ]
 
 
 @router.post(

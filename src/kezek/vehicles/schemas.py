@@ -48,6 +48,13 @@ class VehicleOut(BaseModel):
     has_certificate: bool = False
 
 
+class BookableVehicleOut(VehicleOut):
+    ground: str = Field(
+        description="Why you may book it: owner (yours or your company's), attorney (a power "
+        "of attorney from its owner), driver (the insurance registry insures you to drive it)"
+    )
+
+
 class CertificateDecision(enum.StrEnum):
     CONFIRM = "confirm"
     REJECT = "reject"

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kezek.attorneys.service import vehicles_for_intermediary
 from kezek.booking.authorization import acting_party_ids
+from kezek.booking.bookable import BookableVehicle, bookable_vehicles
 from kezek.booking.fees import BOOKING_FEE_MRP, PRIORITY_FEE_MRP, RESCHEDULE_FEE_MRP
 from kezek.booking.service import arrival_window, fees_charged
 from kezek.crossings.service import local_today
@@ -19,25 +19,12 @@ from kezek.models.booking import Booking, BookingStatus
 from kezek.models.crossing import Crossing
 from kezek.models.ledger import Account, LedgerEntry
 from kezek.models.party import Party, User
-from kezek.models.vehicle import Vehicle
 
 
-def my_vehicles(session: Session, *, user: User) -> list[Vehicle]:
-    """Active vehicles of the parties the user acts for (the same parties the API lets book),
-    then those a power of attorney lets them book for today."""
-    parties = acting_party_ids(session, user=user)
-    query = (
-        select(Vehicle)
-        .where(Vehicle.owner_id.in_(parties), Vehicle.is_active.is_(True))
-        .order_by(Vehicle.owner_id, Vehicle.plate)
-    )
-    own = list(session.scalars(query))
-    covered = [
-        c.vehicle
-        for c in vehicles_for_intermediary(session, user.person_id)
-        if "book" in c.scopes and c.vehicle.owner_id not in parties
-    ]
-    return own + covered
+def my_vehicles(session: Session, *, user: User) -> list[BookableVehicle]:
+    """The vehicles the booking form offers, each with why the user may book it (the same
+    rule the API's GET /api/v1/vehicles/bookable lists by)."""
+    return bookable_vehicles(session, user=user)
 
 
 def my_parties(session: Session, *, user: User) -> list[Party]:

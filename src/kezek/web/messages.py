@@ -67,6 +67,13 @@ EXCEPTION_KIND = {
 
 CATEGORY = {"truck": N_("Trucks"), "car": N_("Cars"), "bus": N_("Buses"), "any": N_("Any vehicle")}
 
+# The booking form's vehicle groups, by why the person may book (kezek.booking.bookable.Ground).
+GROUNDS = (
+    ("owner", N_("Your vehicles")),
+    ("attorney", N_("Under a power of attorney")),
+    ("driver", N_("As an insured driver")),
+)
+
 # Field checks, by the type of the Pydantic error.
 VALIDATION = {
     "missing": N_("This field is required."),
@@ -297,5 +304,29 @@ ERROR_TEXT.update(
         "attorney_expired": N_("Your power of attorney for this vehicle does not cover that date."),
         "attorney_revoked": N_("The owner revoked your power of attorney for this vehicle."),
         "attorney_scope": N_("Your power of attorney for this vehicle does not allow this action."),
+        "no_attorney": N_(
+            "No power of attorney from the owner names this vehicle, and the insurance registry "
+            "does not insure you to drive it."
+        ),
+        "plate_not_registered": N_(
+            "No vehicle with this plate is registered in Kezek: its owner must register it first."
+        ),
+    }
+)
+
+# The insurance registry (kezek.registry.errors).
+ERROR_TEXT.update(
+    {
+        "registry_unavailable": N_(
+            "The insurance registry cannot be reached, so your driver's insurance cannot be "
+            "checked now. Owners can still book their own vehicles. Try again later."
+        ),
+        "registry_owner_mismatch": N_(
+            "The insurance registry names someone else as this vehicle's owner."
+        ),
+        "registry_vehicle_unknown": N_(
+            "The insurance registry does not know this VIN. Check it against the registration "
+            "certificate."
+        ),
     }
 )

@@ -94,6 +94,7 @@ def _environment() -> Environment:
         DIRECTION=messages.DIRECTION,
         EXCEPTION_KIND=messages.EXCEPTION_KIND,
         CATEGORY=messages.CATEGORY,
+        GROUNDS=messages.GROUNDS,
         BOOKING_STATUS=messages.BOOKING_STATUS,
         PRIORITY=messages.PRIORITY,
         CARGO=messages.CARGO,

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kezek.booking import service
+from kezek.booking.bookable import bookable_by_plate
 from kezek.booking.schemas import BookingIn, CargoCategory, DriverIn, RescheduleIn
 from kezek.crossings import service as crossings
 from kezek.deps import DbSession, get_registry
@@ -97,6 +98,7 @@ def _new_form(
         "crossings": active,
         "crossing": crossing,
         "vehicles": view.my_vehicles(session, user=user),
+        "by_plate": BY_PLATE,
         "parties": parties,
         "balances": [(p, view.balance_of(session, p.id)) for p in parties],
         "fees": view.fees_on(session, crossing) if crossing else None,
@@ -144,8 +146,27 @@ def _refused_form(
 
 
 def _attempt(form: dict[str, str], err: AppError) -> dict[str, Any]:
-    keys = ("vehicle_id", "crossing", "direction", "date", "hour", "priority")
+    keys = ("vehicle_id", "vehicle_plate", "crossing", "direction", "date", "hour", "priority")
     return {"detail": err.detail, **{k: form[k] for k in keys if form.get(k)}}
+
+
+BY_PLATE = "plate"  # the vehicle select's choice "another vehicle, by its plate"
+
+
+def _vehicle_by_plate(
+    request: Request, session: Session, user: User, form: dict[str, str]
+) -> dict[str, str]:
+    """The form with the vehicle it names by plate (a driver's truck not offered in the list)
+    resolved to its id, through the booking rule; raises its refusal."""
+    if form.get("vehicle_id") not in ("", BY_PLATE, None):
+        return form
+    plate = (form.get("vehicle_plate") or "").strip()
+    if not plate:
+        return {**form, "vehicle_id": ""}  # the schema says the vehicle is missing
+    found = bookable_by_plate(
+        session, user=user, plate=plate, registry=get_registry(request, session)
+    )
+    return {**form, "vehicle_id": str(found.vehicle.id)}
 
 
 @router.post("/bookings/new", response_class=HTMLResponse)
@@ -153,6 +174,12 @@ def create_booking(
     request: Request, session: DbSession, user: BookerPageUser, form: FormData
 ) -> Response:
     locale = locale_of(request)
+    try:
+        form = _vehicle_by_plate(request, session, user, form)
+    except AppError as err:
+        refused(request, session, err, action="booking.create", payload=_attempt(form, err))
+        errors = {"vehicle_plate": error_text(locale, err)}
+        return _new_form(request, session, user, form, errors, status_code=err.status_code)
     try:
         data = booking_in(form)
     except ValidationError as invalid:
