@@ -202,14 +202,48 @@ def test_the_vehicle_list_is_the_callers_own_fleet(world):
     assert_refused(world["anonymous"].api.get("/api/v1/vehicles"), "anonymous")
 
 
+def test_the_bookable_list_offers_only_what_the_caller_may_book(world):
+    owners = owner_vehicle_ids(world)
+    truck, truck2 = world.vehicles["truck"], world.vehicles["truck2"]
+    for who in SIGNED_IN:
+        r = world[who].api.get("/api/v1/vehicles/bookable")
+        assert r.status_code == 200, (who, r.text)
+        offered = {v["id"] for v in r.json()} & owners
+        if who in ("owner", "int_valid"):  # own fleet; an attorney for the whole fleet
+            assert offered == owners, who
+        elif who == "int_vehicle":  # its attorney names truck2 only
+            assert offered == {truck2}, who
+        elif who == "driver":  # driven before and insured: truck2 always, truck once booked
+            assert truck2 in offered and offered <= {truck, truck2}, who
+        else:
+            assert not offered, who
+    assert_refused(world["anonymous"].api.get("/api/v1/vehicles/bookable"), "anonymous")
+
+
+def test_a_plate_is_found_only_by_those_who_may_book_it(world):
+    for who in PERSONAS:
+        r = world[who].api.get("/api/v1/vehicles/bookable", params={"plate": "000DAA02"})
+        if who in BOOKERS:
+            assert r.status_code == 200, (who, r.text)
+            assert [v["id"] for v in r.json()] == [world.vehicles["truck"]], who
+        else:
+            assert_refused(r, who)
+
+
 def test_the_booking_form_offers_the_owners_trucks_only_to_those_who_may_book_them(world):
-    # The owner's registry trucks by plate; only the owner and the intermediary whose attorney
-    # includes "book" may book them from the form (the driver books by API with the vehicle id).
-    offered_to = {"owner", "int_valid"}
+    # By plate: truck (000DAA02) to the owner and the whole-fleet attorney's holder; truck2
+    # (001DAA02) to them, the other-vehicle attorney's holder and the driver who booked it.
+    # The driver is offered truck too once they have booked it (the order of the tests).
+    offered = {
+        "000DAA02": {"owner", "int_valid"},
+        "001DAA02": {"owner", "int_valid", "int_vehicle", "driver"},
+    }
     for who in SIGNED_IN:
         page = world[who].web.get("/bookings/new")
         assert page.status_code == 200, who
-        assert ("000DAA02" in page.text) == (who in offered_to), who
+        for plate, offered_to in offered.items():
+            if not (who == "driver" and plate == "000DAA02"):
+                assert (plate in page.text) == (who in offered_to), (who, plate)
     assert_page_refused(world["anonymous"].web.get("/bookings/new"), "anonymous")
 
 
@@ -595,6 +629,7 @@ MATRIX = {
     "POST /api/v1/bookings/{booking_id}/drivers": "test_a_booking_is_changed_only_by_...",
     "POST /api/v1/bookings/{booking_id}/substitute": "test_a_booking_is_changed_only_by_...",
     "GET /api/v1/vehicles": "test_the_vehicle_list_is_the_callers_own_fleet",
+    "GET /api/v1/vehicles/bookable": "test_the_bookable_list_offers_only_..., test_a_plate_is_...",
     "POST /api/v1/vehicles": "test_only_the_owner_registers_a_vehicle_to_the_owners_company",
     "POST /api/v1/vehicles/{vehicle_id}/certificate": "test_only_the_owner_uploads_the_...",
     "POST /api/v1/attorneys": "test_only_the_owner_grants_an_attorney_over_the_owners_truck",
