@@ -103,7 +103,7 @@ def test_an_intermediary_substitutes_only_a_vehicle_the_attorney_covers(client, 
     body = {"vehicle_id": spare, "reason": "gearbox"}
     url = f"/api/v1/bookings/{made['id']}/substitute"
     r = client.post(url, json=body, headers=auth("intermediary"))
-    assert r.status_code == 403 and r.json()["error"] == "not_authorized_for_vehicle"
+    assert r.status_code == 403 and r.json()["error"] == "no_attorney"
     assert (
         client.get(f"/api/v1/bookings/{made['id']}", headers=auth("carrier")).json()["vehicle"][
             "id"
