@@ -32,7 +32,6 @@ from access.world import (
     PNG,
     World,
     confirmed_grant,
-    confirmed_grant_form,
     grant_body,
     iin_of,
     issue_attorney,
@@ -492,7 +491,7 @@ def test_only_those_who_may_book_the_truck_book_it(world, channel):
 
 
 def grant_page(world: World, who: str, body: dict[str, Any]) -> httpx.Response:
-    return confirmed_grant_form(world[who].web, world[who].csrf, body)
+    return confirmed_grant(world[who].web, body, page_csrf=world[who].csrf)
 
 
 @pytest.mark.parametrize("channel", ["api", "page"])

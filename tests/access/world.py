@@ -14,8 +14,9 @@ Personas (all verified people, each with an API client and a logged-in page clie
     driver        the demo driver, insured by the registry for truck and truck2
     anonymous     no credentials at all
 
-Every attorney grant goes through `confirmed_grant` (the one place that knows how a grant is
-confirmed) or, for a period already over, `issue_attorney`'s in-process branch.
+Every attorney grant, by API or page, goes through `confirmed_grant`, the one place that knows
+how a grant is confirmed (an attorney whose period is already over is issued in-process by
+`issue_attorney`, which needs no confirmation).
 """
 
 import contextlib
@@ -203,21 +204,21 @@ class World:
 # --- attorneys: the one place that knows how a grant is confirmed --------------------------
 
 
-def confirmed_grant(client: httpx.Client, body: dict[str, Any]) -> httpx.Response:
-    """POST /api/v1/attorneys with the grantor's fresh confirmation. Today that is the
-    password in the body; when grants are confirmed otherwise (a fresh camera check), only
-    this function changes."""
-    return client.post("/api/v1/attorneys", json={**body, "password": DEMO_PASSWORD})
-
-
-def confirmed_grant_form(web: httpx.Client, csrf: str, body: dict[str, Any]) -> httpx.Response:
-    """The same grant through the attorneys page's form, confirmed the same way."""
+def confirmed_grant(
+    client: httpx.Client, body: dict[str, Any], *, page_csrf: str | None = None
+) -> httpx.Response:
+    """Grant `body` (grant_body's shape) with the grantor's fresh confirmation: POST
+    /api/v1/attorneys, or with `page_csrf` the attorneys page's form. Today the confirmation is
+    the password, in the body or the form; when grants are confirmed otherwise (a fresh camera
+    check), only this function changes: every grant of the module goes through it."""
+    if page_csrf is None:
+        return client.post("/api/v1/attorneys", json={**body, "password": DEMO_PASSWORD})
     form = {
         "iin": body["intermediary"]["iin"],
         "valid_from": body["valid_from"],
         "valid_to": body["valid_to"],
         "password": DEMO_PASSWORD,
-        "csrf_token": csrf,
+        "csrf_token": page_csrf,
         **{f"scope_{s}": "1" for s in body["scopes"]},
         **{f"vehicle_{v}": str(v) for v in body["vehicle_ids"]},
     }
@@ -225,7 +226,7 @@ def confirmed_grant_form(web: httpx.Client, csrf: str, body: dict[str, Any]) -> 
         form["whole_fleet"] = "1"
     if body.get("owner_company_id"):
         form["owner_company_id"] = str(body["owner_company_id"])
-    return web.post("/attorneys", data=form)
+    return client.post("/attorneys", data=form)
 
 
 def grant_body(
