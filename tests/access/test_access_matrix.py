@@ -448,8 +448,8 @@ def test_a_revoked_attorney_changes_nothing_it_booked(world, change, channel):
 BOOKERS = {"owner", "int_valid", "driver"}  # of truck: owner, attorney with "book", insured
 
 
-def new_booking(world: World, who: str, channel: str) -> httpx.Response:
-    body = {
+def _truck_booking(world: World) -> dict[str, Any]:
+    return {
         "vehicle_id": world.vehicles["truck"],
         "crossing": "NUR_ZHOLY",
         "direction": "exit",
@@ -457,6 +457,10 @@ def new_booking(world: World, who: str, channel: str) -> httpx.Response:
         "hour": 10,
         "cargo_category": "general",
     }
+
+
+def new_booking(world: World, who: str, channel: str) -> httpx.Response:
+    body = _truck_booking(world)
     if channel == "api":
         return world[who].api.post("/api/v1/bookings", json=body)
     return page_post(world, who, "/bookings/new", {**body, "priority": "normal"})
@@ -485,6 +489,24 @@ def test_only_those_who_may_book_the_truck_book_it(world, channel):
             booking_id = int(r.headers["location"].rsplit("booking-", 1)[1])
         assert world.counts()["bookings"] == before + 1
         world.cancel_if_active(booking_id)
+
+
+def test_a_replayed_idempotency_key_returns_nothing_of_the_owners(world):
+    """The stored answer to the owner's request is the owner's: the same key and body from
+    anyone else is their own request, refused."""
+    headers = {"Idempotency-Key": "access-matrix-replay"}
+    r = world["owner"].api.post("/api/v1/bookings", json=_truck_booking(world), headers=headers)
+    assert r.status_code == 201, r.text
+    try:
+        for who in PERSONAS:
+            if who in BOOKERS:
+                continue
+            body = {**_truck_booking(world), "date": r.json()["date"]}
+            replay = world[who].api.post("/api/v1/bookings", json=body, headers=headers)
+            assert_refused(replay, who)
+            assert r.json()["reference"] not in replay.text, who
+    finally:
+        world.cancel_if_active(r.json()["id"])
 
 
 # --- attorneys --------------------------------------------------------------------------------
