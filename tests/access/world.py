@@ -171,8 +171,8 @@ class World:
     # --- making fresh objects ------------------------------------------------------------
 
     def next_day(self) -> date:
-        """A distinct future day for each fresh booking (2..20 days ahead, then round again),
-        so bookings never compete for one hour's capacity."""
+        """The next of the days 2..20 ahead, round and round: fresh bookings spread out, so no
+        hour's capacity is what refuses them."""
         self.day_serial += 1
         return future_day(2 + self.day_serial % 19)
 
