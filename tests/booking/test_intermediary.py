@@ -80,3 +80,36 @@ def test_a_revoked_attorney_refuses_the_next_request_and_leaves_the_bookings(cli
     # The booking stays with the owner, who may cancel it.
     r = client.post(f"/api/v1/bookings/{made['id']}/cancel", headers=auth("carrier"))
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
+
+
+def test_a_revoked_attorney_hides_what_the_intermediary_booked(client, auth, truck):
+    attorney = grant(client, auth, truck, scopes=["book", "cancel", "view"])
+    made = book(client, auth, "intermediary", truck).json()
+    r = client.post(f"/api/v1/attorneys/{attorney}/revoke", headers=auth("carrier"), json={})
+    assert r.status_code == 200, r.text
+
+    # Revocation takes effect at once for reading too: the booking is the owner's business.
+    r = client.get(f"/api/v1/bookings/{made['id']}", headers=auth("intermediary"))
+    assert r.status_code == 404 and r.json()["error"] == "booking_not_found"
+    listed = client.get("/api/v1/bookings", headers=auth("intermediary")).json()
+    assert made["id"] not in [b["id"] for b in listed]
+    r = client.get(f"/api/v1/bookings/{made['id']}", headers=auth("carrier"))
+    assert r.status_code == 200 and r.json()["status"] == "active"
+
+
+def test_an_intermediary_substitutes_only_a_vehicle_the_attorney_covers(client, auth, fleet, truck):
+    spare = fleet.vehicle("carrier")
+    grant(client, auth, truck, scopes=["book", "cancel", "view"])
+    made = book(client, auth, "intermediary", truck).json()
+    body = {"vehicle_id": spare, "reason": "gearbox"}
+    url = f"/api/v1/bookings/{made['id']}/substitute"
+    r = client.post(url, json=body, headers=auth("intermediary"))
+    assert r.status_code == 403 and r.json()["error"] == "no_attorney"
+    assert (
+        client.get(f"/api/v1/bookings/{made['id']}", headers=auth("carrier")).json()["vehicle"][
+            "id"
+        ]
+        == truck
+    )
+    r = client.post(url, json=body, headers=auth("carrier"))  # the owner may
+    assert r.status_code == 200 and r.json()["vehicle"]["id"] == spare

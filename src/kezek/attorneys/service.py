@@ -7,6 +7,7 @@
            attorney_expired  none covers `on` (ended before it, or starts after it)
            attorney_scope    one covers the vehicle and the date, but not `scope`
     vehicles_for_intermediary(session, person_id) -> what they may act for today
+    owners_no_longer_represented(session, person_id) -> whose bookings they may read no more
 
 Both read the rows as they are in the transaction, so a revocation committed before the request
 began refuses that very request. They trust the rows (as the rest of the service does);
@@ -88,6 +89,21 @@ def vehicles_for_intermediary(
             scopes = sorted(set(attorney.scopes) | set(known.scopes if known else []))
             found[vehicle.id] = CoveredVehicle(vehicle, attorney.owner, attorney, scopes)
     return sorted(found.values(), key=lambda c: (c.owner.full_name, c.vehicle.plate))
+
+
+def owners_no_longer_represented(
+    session: Session, person_id: int, *, on: date | None = None
+) -> set[int]:
+    """The owners who gave `person_id` attorneys, none of which still stands on `on` (today in
+    Almaty by default): all revoked, or all over. What the person booked for them is theirs to
+    see no more."""
+    day = on or almaty_today()
+    gave, standing = set(), set()
+    for attorney in _attorneys_of(session, person_id):
+        gave.add(attorney.owner_id)
+        if attorney.revoked_at is None and attorney.valid_to >= day:
+            standing.add(attorney.owner_id)
+    return gave - standing
 
 
 def _attorneys_of(

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kezek.attorneys.service import owners_no_longer_represented
 from kezek.audit.service import record
 from kezek.booking import capacity, rules_lock
 from kezek.booking.authorization import (
@@ -341,6 +342,16 @@ def substitute_vehicle(
         raise NotSameOwner(
             f"{replacement.plate} does not belong to the owner of booking {booking.reference}."
         )
+    # Whoever substitutes must also be entitled to book the replacement (an insured driver of
+    # one truck may not move the booking to a truck they are not insured for).
+    authorize_vehicle(
+        session,
+        user=user,
+        vehicle=replacement,
+        action=VehicleAction.BOOK,
+        on=booking.day,
+        registry=registry,
+    )
     if replacement.category != booking.category:
         raise CategoryMismatch(
             f"{replacement.plate} is a {replacement.category}; "
@@ -380,7 +391,12 @@ def substitute_vehicle(
 
 
 def get_booking(session: Session, *, user: User, booking_id: int) -> Booking:
-    return _mine(session, user=user, booking_id=booking_id)
+    booking = session.scalar(
+        select(Booking).where(Booking.id == booking_id, _readable_by(session, user))
+    )
+    if booking is None:
+        raise BookingNotFound(f"You have no booking {booking_id}.")
+    return booking
 
 
 def list_bookings(
@@ -395,7 +411,7 @@ def list_bookings(
     offset: int = 0,
 ) -> Sequence[Booking]:
     """The bookings of the parties the user acts for, the latest slot first."""
-    query = select(Booking).where(_visible_to(session, user))
+    query = select(Booking).where(_readable_by(session, user))
     if status:
         query = query.where(Booking.status == status)
     if crossing:
@@ -444,9 +460,23 @@ def _vehicle(session: Session, vehicle_id: int) -> Vehicle:
 
 def _visible_to(session: Session, user: User) -> ColumnElement[bool]:
     """The bookings of the parties the user acts for, and those the user made for others (as an
-    intermediary: still shown after the attorney ends; acting on them is decided per action)."""
+    intermediary: found after the attorney ends, so that acting on them is refused with the reason;
+    reading them is decided by _readable_by)."""
     return or_(
         Booking.owner_id.in_(acting_party_ids(session, user=user)), Booking.created_by == user.id
+    )
+
+
+def _readable_by(session: Session, user: User) -> ColumnElement[bool]:
+    """What a user may read: as _visible_to, less what they booked for an owner whose
+    attorneys to them were all revoked or are over (revocation takes effect at once, for
+    reading too). Acting on such a booking still finds it, to refuse it with the reason."""
+    gone = owners_no_longer_represented(session, user.person_id)
+    if not gone:
+        return _visible_to(session, user)
+    return or_(
+        Booking.owner_id.in_(acting_party_ids(session, user=user)),
+        (Booking.created_by == user.id) & Booking.owner_id.not_in(gone),
     )
 
 
