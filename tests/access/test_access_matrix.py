@@ -513,7 +513,7 @@ def test_a_replayed_idempotency_key_returns_nothing_of_the_owners(world):
 
 
 def grant_page(world: World, who: str, body: dict[str, Any]) -> httpx.Response:
-    return confirmed_grant(world[who].web, body, page_csrf=world[who].csrf)
+    return confirmed_grant(world, who, body, page=True)
 
 
 @pytest.mark.parametrize("channel", ["api", "page"])
@@ -525,7 +525,7 @@ def test_only_the_owner_grants_an_attorney_over_the_owners_truck(world, channel)
         counts = world.counts()
         if channel == "api":
             # Another carrier is a grantor, but not of this truck: vehicle_not_owned (422).
-            assert_refused(confirmed_grant(world[who].api, body), who, also=(422,))
+            assert_refused(confirmed_grant(world, who, body), who, also=(422,))
         else:
             assert_page_refused(grant_page(world, who, body), who)
         assert world.counts() == counts, who
@@ -534,13 +534,13 @@ def test_only_the_owner_grants_an_attorney_over_the_owners_truck(world, channel)
     for who in ("other", "int_valid", "driver", "anonymous"):
         counts = world.counts()
         if channel == "api":
-            assert_refused(confirmed_grant(world[who].api, for_company), who)
+            assert_refused(confirmed_grant(world, who, for_company), who)
         else:
             assert_page_refused(grant_page(world, who, for_company), who)
         assert world.counts() == counts, who
     attorneys = world.counts()["attorneys"]
     if channel == "api":
-        r = confirmed_grant(world["owner"].api, body)
+        r = confirmed_grant(world, "owner", body)
         assert r.status_code == 201, r.text
     else:
         r = grant_page(world, "owner", body)
@@ -613,6 +613,53 @@ def test_only_the_owner_uploads_the_certificate_of_the_owners_vehicle(world):
     assert r.status_code == 200 and r.json()["has_certificate"], r.text
 
 
+def test_the_vehicles_page_shows_the_callers_own_fleet_only(world):
+    owners_plate = "000DAA02"  # CARRIER_TRUCK's
+    for who in PERSONAS:
+        r = world[who].web.get("/vehicles")
+        if who == "owner":
+            assert r.status_code == 200 and owners_plate in r.text, who
+        elif who == "other":
+            assert r.status_code == 200 and owners_plate not in r.text, who
+        else:  # only carriers (and admins) keep a fleet
+            assert_page_refused(r, who)
+
+
+def test_only_the_owner_registers_a_vehicle_to_the_owners_company_on_the_page(world):
+    company = owners_company(world)
+    for n, who in enumerate(PERSONAS):
+        form = {
+            "plate": f"{n:02d}AC777",
+            "vin": make_vin(5100 + n),
+            "category": "truck",
+            "country": "UZ",
+            "make": "",
+            "owner_company_id": str(company),
+        }
+        counts = world.counts()
+        r = page_post(world, who, "/vehicles", form)
+        if who == "owner":
+            assert r.status_code == 303, (r.status_code, r.text[-500:])
+            assert world.counts()["vehicles"] == counts["vehicles"] + 1
+        else:
+            assert_page_refused(r, who)
+            assert world.counts() == counts, who
+
+
+def test_only_the_owner_uploads_the_certificate_on_the_page(world):
+    url = f"/vehicles/{world.vehicles['pending']}/certificate"
+    files = {"certificate": ("certificate.png", PNG, "image/png")}
+    for who in PERSONAS:
+        if who == "owner":
+            continue
+        persona = world[who]
+        r = persona.web.post(url, data={"csrf_token": persona.csrf or "none"}, files=files)
+        assert_page_refused(r, who)
+    owner = world["owner"]
+    r = owner.web.post(url, data={"csrf_token": owner.csrf}, files=files)
+    assert r.status_code in (200, 303), (r.status_code, r.text[-500:])
+
+
 def test_nobody_registers_into_the_owners_identity_or_company(world):
     """Signing up with the owner's IIN, or naming the owner's company, makes no membership."""
     bin_ = world.scalar(select(Party.bin).where(Party.id == owners_company(world)))
@@ -674,6 +721,9 @@ MATRIX = {
     "GET /account": "test_accounts_and_statements_are_the_callers_own",
     "GET /attorneys": "test_the_attorney_list_shows_each_party_its_own",
     "POST /attorneys": "test_only_the_owner_grants_an_attorney_over_the_owners_truck",
+    "GET /vehicles": "test_the_vehicles_page_shows_the_callers_own_fleet_only",
+    "POST /vehicles": "test_only_the_owner_registers_a_vehicle_to_the_owners_company_on_the_page",
+    "POST /vehicles/{vehicle_id}/certificate": "test_only_the_owner_uploads_the_certificate_on_...",
     "POST /attorneys/{public_id}/revoke": "test_only_the_owner_revokes",
     "GET /attorneys/{public_id}/pdf": "test_an_object_is_read_only_by_those_it_concerns",
     "GET /me": "test_who_am_i_tells_only_about_the_caller",
@@ -719,6 +769,7 @@ SELF = {
     "POST /identity/challenge": "a challenge for my own camera check",
     "POST /identity/verification": "my own camera check",
     "POST /identity/document": "my own document photo",
+    "POST /attorneys/confirm": "keeps my own grant form while I take a camera check",
 }
 
 # Staff routes (admin, operator, analyst). No carrier persona nor an anonymous caller may get a
@@ -760,6 +811,9 @@ STAFF = {
     "GET /analyst/identity-attempts": "analyst",
     "GET /analyst/identity-attempts/{attempt_id}/video": "analyst",
     "POST /analyst/identity-attempts/{attempt_id}/flag": "analyst",
+    "GET /checkpoint/vehicles": "operator, admin: certificates to check",
+    "GET /checkpoint/vehicles/{vehicle_id}/certificate": "operator, admin",
+    "POST /checkpoint/vehicles/{vehicle_id}/decision": "operator, admin",
 }
 
 

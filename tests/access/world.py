@@ -33,6 +33,7 @@ from unittest import mock
 
 import httpx
 from booking_support import Fleet, booking_body, future_day
+from camera_support import camera_check
 from registry_support import CARRIER_TRUCK, StubRegistry
 from sqlalchemy import func, select, text, update
 from sqlalchemy.engine import Engine
@@ -45,7 +46,7 @@ from kezek.attorneys.service import ALMATY, almaty_today
 from kezek.attorneys.signing import load_or_create
 from kezek.db import make_engine, new_session
 from kezek.models.booking import Booking, OutboxMessage
-from kezek.models.identity import IdentityDocument
+from kezek.models.identity import IdentityDocument, VerificationAttempt
 from kezek.models.ledger import Account, LedgerEntry
 from kezek.models.party import CompanyMember, Role, User
 from kezek.notifications.service import notify
@@ -205,20 +206,22 @@ class World:
 
 
 def confirmed_grant(
-    client: httpx.Client, body: dict[str, Any], *, page_csrf: str | None = None
+    world: "World", who: str, body: dict[str, Any], *, page: bool = False
 ) -> httpx.Response:
-    """Grant `body` (grant_body's shape) with the grantor's fresh confirmation: POST
-    /api/v1/attorneys, or with `page_csrf` the attorneys page's form. Today the confirmation is
-    the password, in the body or the form; when grants are confirmed otherwise (a fresh camera
-    check), only this function changes: every grant of the module goes through it."""
-    if page_csrf is None:
-        return client.post("/api/v1/attorneys", json={**body, "password": DEMO_PASSWORD})
+    """Grant `body` (grant_body's shape) as persona `who`, confirmed as a grant must be: a fresh
+    camera check of the grantor (recorded straight into the database, tests/camera_support.py),
+    named in the API body; the attorneys page picks the grantor's fresh check itself. Every
+    grant of the module goes through here."""
+    persona = world[who]
+    check = camera_check(world.engine, LOGINS[who]) if who in LOGINS else 0
+    if not page:
+        confirmation = {"confirmation": {"verification_id": check}}
+        return persona.api.post("/api/v1/attorneys", json={**body, **confirmation})
     form = {
         "iin": body["intermediary"]["iin"],
         "valid_from": body["valid_from"],
         "valid_to": body["valid_to"],
-        "password": DEMO_PASSWORD,
-        "csrf_token": page_csrf,
+        "csrf_token": persona.csrf,
         **{f"scope_{s}": "1" for s in body["scopes"]},
         **{f"vehicle_{v}": str(v) for v in body["vehicle_ids"]},
     }
@@ -226,7 +229,7 @@ def confirmed_grant(
         form["whole_fleet"] = "1"
     if body.get("owner_company_id"):
         form["owner_company_id"] = str(body["owner_company_id"])
-    return client.post("/attorneys", data=form)
+    return persona.web.post("/attorneys", data=form)
 
 
 def grant_body(
@@ -262,21 +265,26 @@ def issue_attorney(world: World, intermediary: str, **terms: Any) -> str:
     body = grant_body(world, intermediary, **terms)
     ends = date.fromisoformat(body["valid_to"])
     if ends >= almaty_today():
-        r = confirmed_grant(world["owner"].api, body)
+        r = confirmed_grant(world, "owner", body)
         assert r.status_code == 201, r.text
         return str(r.json()["id"])
     starts = date.fromisoformat(body["valid_from"])
     then = datetime.combine(starts, time(9), tzinfo=ALMATY).astimezone(UTC)
+    check = camera_check(world.engine, LOGINS["owner"], at=then)
     session = new_session(world.engine)
     try:
         owner = session.scalars(select(User).where(User.login == LOGINS["owner"])).one()
-        data = AttorneyIn.model_validate({**body, "password": "-"})
+        data = AttorneyIn.model_validate(body)
         with (
             mock.patch.object(issuing, "almaty_today", lambda: starts),
             mock.patch.object(issuing, "utcnow", lambda: then),
         ):
             attorney = issuing.grant(
-                session, user=owner, data=data, key=load_or_create(world.key_file)
+                session,
+                user=owner,
+                data=data,
+                key=load_or_create(world.key_file),
+                confirmation=session.get_one(VerificationAttempt, check),
             )
         session.commit()
         return attorney.public_id
