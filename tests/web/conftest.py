@@ -6,7 +6,7 @@ from collections.abc import Callable
 import pytest
 from booking_support import fleet  # noqa: F401  (vehicles and money for the booking pages)
 from fastapi.testclient import TestClient
-from support import DEMO_PASSWORD
+from support import DEMO_PASSWORD, sqlite_only
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -36,3 +36,14 @@ def log_in(web: TestClient, login: str, password: str = DEMO_PASSWORD) -> str:
 @pytest.fixture
 def login_as(web: TestClient) -> Callable[[str], str]:
     return lambda login: log_in(web, login)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The pages call the same services as the API, whose rules run on both databases (tests/
+    booking, tests/attorneys, ...): page tests check rendering, forms and languages, so they run
+    on SQLite only, which keeps CI within its time. Tests that mark themselves keep their mark."""
+    if "templates" in metafunc.fixturenames and not any(
+        "templates" in mark.args[0] for mark in metafunc.definition.iter_markers("parametrize")
+    ):
+        metafunc.definition.add_marker(sqlite_only)
