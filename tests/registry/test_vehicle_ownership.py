@@ -5,6 +5,7 @@ import io
 
 import pytest
 from api_contract import contract_client
+from booking_support import Fleet, booking_body, future_day
 from registry_support import CARRIER_TRUCK, STRANGERS_TRUCK, UNKNOWN_VIN, registry_settings
 from support import footprints, last_seq
 
@@ -53,6 +54,7 @@ def test_a_kazakh_vehicle_unknown_to_the_registry_is_refused(client, auth):
 
 
 def test_an_unknown_foreign_vehicle_waits_for_the_operator(client, auth, engine):
+    Fleet(engine).top_up("carrier")
     before = last_seq(engine)
     r = client.post("/api/v1/vehicles", json=truck(UNKNOWN_VIN, "UZ"), headers=auth("carrier"))
     assert (r.status_code, r.json()["registry_status"]) == (201, "pending")
@@ -63,6 +65,11 @@ def test_an_unknown_foreign_vehicle_waits_for_the_operator(client, auth, engine)
         files = {"certificate": ("scan.pdf", io.BytesIO(data), "application/pdf")}
         return client.post(url, files=files, headers=auth(login))
 
+    def book(day: int):
+        body = booking_body(vehicle_id, date=str(future_day(day)))
+        return client.post("/api/v1/bookings", json=body, headers=auth("carrier"))
+
+    assert book(2).json()["error"] == "vehicle_not_confirmed"  # not until an operator checks
     assert upload(b"GIF89a not accepted").json()["error"] == "certificate_invalid"
     assert upload(PDF, login="driver").status_code == 403  # not a registrar
     assert upload(PDF).json()["has_certificate"] is True
@@ -79,9 +86,11 @@ def test_an_unknown_foreign_vehicle_waits_for_the_operator(client, auth, engine)
         decide, json={"decision": "reject", "reason": "Blurred"}, headers=auth("operator")
     ).json()
     assert (rejected["registry_status"], rejected["registry_reason"]) == ("rejected", "Blurred")
+    assert book(2).json()["error"] == "vehicle_not_confirmed"
     assert upload(PNG).json()["registry_status"] == "pending"  # a new scan: checked again
     confirmed = client.post(decide, json={"decision": "confirm"}, headers=auth("operator"))
     assert confirmed.json()["registry_status"] == "confirmed"
+    assert book(2).status_code == 201
     again = client.post(decide, json={"decision": "confirm"}, headers=auth("operator"))
     assert again.json()["error"] == "vehicle_not_pending"
     actions = [f.action for f in footprints(engine, after=before, object_type="vehicle")]

@@ -32,6 +32,7 @@ from kezek.booking.errors import (
     SlotFull,
     TooManyDrivers,
     VehicleAlreadyBooked,
+    VehicleNotConfirmed,
     VehicleNotFound,
 )
 from kezek.booking.schemas import BookingIn, BookingOut, DriverIn, RescheduleIn, SubstituteIn
@@ -101,6 +102,7 @@ def _footprint_as(action: str, **payload: Any) -> Iterator[None]:
         *ACTOR,
         *SLOT_RULES,
         VehicleNotFound,
+        VehicleNotConfirmed,
         VehicleAlreadyBooked,
         NotPriorityCargo,
         CargoDeclarationRequired,
@@ -283,6 +285,7 @@ def add_driver(
         BookingNotFound,
         BookingNotActive,
         VehicleNotFound,
+        VehicleNotConfirmed,
         NotSameOwner,
         CategoryMismatch,
         SameSlot,

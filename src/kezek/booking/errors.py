@@ -63,6 +63,14 @@ class CrossingInactive(InvalidInput):
     message = "This crossing does not take bookings now."
 
 
+class VehicleNotConfirmed(Conflict):
+    code = "vehicle_not_confirmed"
+    message = (
+        "The vehicle's registration is not confirmed: an operator must check its registration "
+        "certificate first."
+    )
+
+
 class SameSlot(InvalidInput):
     code = "same_slot"
     message = "The booking is already in this slot."

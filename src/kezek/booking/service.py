@@ -39,6 +39,7 @@ from kezek.booking.errors import (
     SlotFull,
     TooManyDrivers,
     VehicleAlreadyBooked,
+    VehicleNotConfirmed,
     VehicleNotFound,
 )
 from kezek.booking.fees import Fee, booking_fees, reschedule_fee
@@ -61,7 +62,7 @@ from kezek.models.compensation import UnusedKind
 from kezek.models.crossing import DirectionKind
 from kezek.models.ledger import Account, LedgerEntry
 from kezek.models.party import User
-from kezek.models.vehicle import Vehicle
+from kezek.models.vehicle import RegistryStatus, Vehicle
 from kezek.registry.client import Registry
 
 MAX_DRIVERS = 3
@@ -78,7 +79,7 @@ def create_booking(
 ) -> Booking:
     """Book an hour slot for a vehicle and debit the fee, or refuse saying which rule refused."""
     now = now or utcnow()
-    vehicle = _vehicle(session, data.vehicle_id)
+    vehicle = _registered_vehicle(session, data.vehicle_id)
     authorize_vehicle(
         session,
         user=user,
@@ -336,7 +337,7 @@ def substitute_vehicle(
         registry=registry,
     )
     _require_active(booking)
-    replacement = _vehicle(session, data.vehicle_id)
+    replacement = _registered_vehicle(session, data.vehicle_id)
     if replacement.owner_id != booking.owner_id:
         # The one path that could turn a booking into a tradeable good: refused outright.
         raise NotSameOwner(
@@ -449,6 +450,18 @@ def arrival_window(booking: Booking) -> tuple[datetime, datetime]:
 
 
 # --- steps --------------------------------------------------------------------------------
+
+
+def _registered_vehicle(session: Session, vehicle_id: int) -> Vehicle:
+    """The vehicle, if its registration stands: a foreign vehicle waiting for an operator's
+    certificate check (or refused by it) cannot be booked yet."""
+    vehicle = _vehicle(session, vehicle_id)
+    if vehicle.registry_status in (RegistryStatus.PENDING, RegistryStatus.REJECTED):
+        raise VehicleNotConfirmed(
+            f"The registration of {vehicle.plate} is {vehicle.registry_status}: an operator "
+            "must confirm its registration certificate before it can be booked."
+        )
+    return vehicle
 
 
 def _vehicle(session: Session, vehicle_id: int) -> Vehicle:

@@ -310,6 +310,10 @@ ERROR_TEXT.update(
             "No power of attorney from the owner names this vehicle, and the insurance registry "
             "does not insure you to drive it."
         ),
+        "vehicle_not_confirmed": N_(
+            "This vehicle cannot be booked yet: an operator must first confirm its registration "
+            "certificate (see My vehicles)."
+        ),
         "plate_not_registered": N_(
             "No vehicle with this plate is registered in Kezek: its owner must register it first."
         ),
