@@ -82,14 +82,18 @@ def page_post(world: World, who: str, path: str, data: dict[str, Any]) -> httpx.
 # --- reading one object -----------------------------------------------------------------------
 
 # Who may read each object; everyone else gets a refusal. Intermediaries see the bookings they
-# made for the owner while their attorney stands (a revoked one shows nothing any more); the
-# driver sees what they booked; an attorney is seen by its two parties, whatever its status.
+# made for the owner while their attorney stands (a revoked one shows nothing any more), and,
+# with the view scope, the owner's bookings of the vehicles it covers (VIEWERS); the driver sees
+# what they booked; an attorney is seen by its two parties, whatever its status.
 BOOKING_READERS = {
     "by_owner": {"owner"},
     "by_intermediary": {"owner", "int_valid"},
     "by_driver": {"owner", "driver"},
     "by_revoked": {"owner"},
 }
+# Intermediaries with a standing attorney that has the view scope: the vehicle it is limited to
+# (None: the whole fleet).
+VIEWERS = {"int_valid": None, "int_scope": None, "int_vehicle": "truck2"}
 ATTORNEY_READERS = {name: {"owner", holder} for name, holder in HOLDER.items()}
 DOCUMENT_READERS = {"owner": {"owner"}, "other": {"other"}}
 ACCOUNT_READERS = {"owner": {"owner"}, "owner_company": {"owner"}, "other": {"other"}}
@@ -132,6 +136,8 @@ def object_url(world: World, route: str, target: str) -> str:
 )
 def test_an_object_is_read_only_by_those_it_concerns(world, channel, route, target, readers):
     url = object_url(world, route, target)
+    if "{booking_id}" in route:
+        readers = booking_readers(world, target)
     for who in PERSONAS:
         client = world[who].api if channel == "api" else world[who].web
         r = client.get(url)
@@ -152,8 +158,17 @@ def owner_bookings(world: World) -> dict[int, str]:
     return {b: world.scalar(select(Booking.reference).where(Booking.id == b)) for b in ids}
 
 
+def booking_readers(world: World, key: str) -> set[str]:
+    """BOOKING_READERS[key], and the intermediaries whose view scope covers its vehicle."""
+    vehicle = world.scalar(select(Booking.vehicle_id).where(Booking.id == world.bookings[key]))
+    viewers = {
+        who for who, only in VIEWERS.items() if only is None or world.vehicles[only] == vehicle
+    }
+    return BOOKING_READERS[key] | viewers
+
+
 def booking_ids_readable_by(world: World, who: str) -> set[int]:
-    return {world.bookings[k] for k, readers in BOOKING_READERS.items() if who in readers}
+    return {world.bookings[k] for k in BOOKING_READERS if who in booking_readers(world, k)}
 
 
 def attorney_ids_readable_by(world: World, who: str) -> set[str]:
@@ -332,15 +347,28 @@ def test_public_attorney_verification_masks_the_parties(world):
 # --- changing a booking -----------------------------------------------------------------------
 
 # Who may change a booking, by who made it: the owner always; the one who made it while they
-# still may act for the vehicle. Substituting also needs authority over the replacement, which
-# the driver (insured for truck only) does not have for the spare vehicle.
+# still may act for the vehicle; the intermediaries whose attorney has every scope for its
+# vehicle (view finds the owner's bookings, book and cancel act on them). Substituting also
+# needs authority over the replacement (the spare vehicle), which neither the driver (insured
+# for truck only) nor the intermediary limited to truck2 has.
 MAKERS = ["owner", "int_valid", "driver"]
+AGENTS = {"int_valid": None, "int_vehicle": "truck2"}  # all scopes, for: None = whole fleet
 
 
-def change_allowed(change: str, maker: str) -> set[str]:
+def agents_of(world: World, booking_id: int, *, change: str = "") -> set[str]:
+    vehicle = world.booking(booking_id)["vehicle_id"]
+    return {
+        who
+        for who, only in AGENTS.items()
+        if only is None or (world.vehicles[only] == vehicle and change != "substitute")
+    }
+
+
+def change_allowed(world: World, change: str, maker: str, booking_id: int) -> set[str]:
+    agents = agents_of(world, booking_id, change=change)
     if change == "substitute" and maker == "driver":
-        return {"owner"}
-    return {"owner", maker}
+        return {"owner"} | agents
+    return {"owner", maker} | agents
 
 
 DRIVER_SERIALS = itertools.count(1)
@@ -421,10 +449,10 @@ BOOKING_CHANGES = [
 
 @pytest.mark.parametrize(("change", "channel", "maker"), BOOKING_CHANGES)
 def test_a_booking_is_changed_only_by_those_who_may(world, change, channel, maker):
-    allowed = sorted(change_allowed(change, maker))
-    refused = [who for who in PERSONAS if who not in allowed]
     repeatable = change in ("reschedule", "drivers")
     with world.fresh_booking(maker) as booking_id:
+        allowed = sorted(change_allowed(world, change, maker, booking_id))
+        refused = [who for who in PERSONAS if who not in allowed]
         assert_changes_refused(world, refused, change, channel, booking_id)
         # Then each allowed one really does it: all on this booking when the change can be
         # made again (a reschedule, another driver), each on a fresh one otherwise.
@@ -439,8 +467,10 @@ def test_a_booking_is_changed_only_by_those_who_may(world, change, channel, make
     ("change", "channel"), sorted({(change, channel) for change, channel, _ in BOOKING_CHANGES})
 )
 def test_a_revoked_attorney_changes_nothing_it_booked(world, change, channel):
-    refused = [who for who in PERSONAS if who != "owner"]
-    assert_changes_refused(world, refused, change, channel, world.bookings["by_revoked"])
+    booking_id = world.bookings["by_revoked"]
+    allowed = {"owner"} | agents_of(world, booking_id, change=change)
+    refused = [who for who in PERSONAS if who not in allowed]
+    assert_changes_refused(world, refused, change, channel, booking_id)
 
 
 # --- booking ----------------------------------------------------------------------------------

@@ -113,3 +113,29 @@ def test_an_intermediary_substitutes_only_a_vehicle_the_attorney_covers(client, 
     )
     r = client.post(url, json=body, headers=auth("carrier"))  # the owner may
     assert r.status_code == 200 and r.json()["vehicle"]["id"] == spare
+
+
+def test_the_view_scope_shows_the_owners_bookings_of_the_covered_vehicle(
+    client, auth, fleet, truck
+):
+    other_truck = fleet.vehicle("carrier")
+    mine = book(client, auth, "carrier", truck).json()["id"]
+    not_covered = book(client, auth, "carrier", other_truck).json()["id"]
+
+    def seen() -> set[int]:
+        listed = client.get("/api/v1/bookings", headers=auth("intermediary")).json()
+        return {b["id"] for b in listed}
+
+    attorney = grant(client, auth, truck, scopes=["book"])  # no view: the owner's stay hidden
+    assert seen() == set()
+    assert client.get(f"/api/v1/bookings/{mine}", headers=auth("intermediary")).status_code == 404
+    viewing = grant(client, auth, truck, scopes=["view"])
+    assert seen() == {mine}  # not the bookings of the vehicle the attorney does not name
+    r = client.get(f"/api/v1/bookings/{mine}", headers=auth("intermediary"))
+    assert r.status_code == 200 and not_covered not in seen()
+    # Viewing is not cancelling: the refusal names the missing scope.
+    r = client.post(f"/api/v1/bookings/{mine}/cancel", headers=auth("intermediary"))
+    assert r.status_code == 403 and r.json()["error"] == "attorney_scope"
+    for public_id in (attorney, viewing):
+        client.post(f"/api/v1/attorneys/{public_id}/revoke", headers=auth("carrier"), json={})
+    assert seen() == set()  # revoked: at once

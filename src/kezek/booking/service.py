@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kezek.attorneys.service import owners_no_longer_represented
+from kezek.attorneys.service import owners_no_longer_represented, vehicles_for_intermediary
 from kezek.audit.service import record
 from kezek.booking import capacity, rules_lock
 from kezek.booking.authorization import (
@@ -50,6 +50,7 @@ from kezek.crossings.service import direction_of, get_crossing, local_today
 from kezek.db import utcnow
 from kezek.ledger.money import format_kzt
 from kezek.ledger.service import balance, owner_account, post, system_account
+from kezek.models.attorney import AttorneyScope
 from kezek.models.booking import (
     WHOLE_DAY,
     Booking,
@@ -472,11 +473,14 @@ def _vehicle(session: Session, vehicle_id: int) -> Vehicle:
 
 
 def _visible_to(session: Session, user: User) -> ColumnElement[bool]:
-    """The bookings of the parties the user acts for, and those the user made for others (as an
-    intermediary: found after the attorney ends, so that acting on them is refused with the reason;
-    reading them is decided by _readable_by)."""
+    """The bookings of the parties the user acts for, those the user made for others (as an
+    intermediary: found after the attorney ends, so that acting on them is refused with the
+    reason; reading them is decided by _readable_by), and those of the vehicles a standing
+    attorney with the view scope covers."""
     return or_(
-        Booking.owner_id.in_(acting_party_ids(session, user=user)), Booking.created_by == user.id
+        Booking.owner_id.in_(acting_party_ids(session, user=user)),
+        Booking.created_by == user.id,
+        _of_viewable_vehicles(session, user),
     )
 
 
@@ -490,7 +494,18 @@ def _readable_by(session: Session, user: User) -> ColumnElement[bool]:
     return or_(
         Booking.owner_id.in_(acting_party_ids(session, user=user)),
         (Booking.created_by == user.id) & Booking.owner_id.not_in(gone),
+        _of_viewable_vehicles(session, user),
     )
+
+
+def _of_viewable_vehicles(session: Session, user: User) -> ColumnElement[bool]:
+    """Bookings, by their owner, of vehicles an attorney standing today lets the user view."""
+    viewable = [
+        c.vehicle.id
+        for c in vehicles_for_intermediary(session, user.person_id)
+        if AttorneyScope.VIEW in c.scopes
+    ]
+    return Booking.vehicle_id.in_(viewable or [-1])
 
 
 def _mine(session: Session, *, user: User, booking_id: int, lock: bool = False) -> Booking:
