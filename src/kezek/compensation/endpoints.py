@@ -2,7 +2,7 @@
 and read the reports; admins set the policy (a new version each time)."""
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
@@ -217,6 +217,10 @@ def decide_appeal(
 
 
 REPORT_RESPONSES = error_responses(NotAuthenticated, Forbidden)
+Until = Annotated[datetime | None, Query(description="The end of the 30 days (now if omitted)")]
+Month = Annotated[
+    date | None, Query(description="Any day of the month (this Almaty month if omitted)")
+]
 
 
 @router.get(
@@ -224,9 +228,11 @@ REPORT_RESPONSES = error_responses(NotAuthenticated, Forbidden)
     response_model=list[FrequentOwnerOut],
     responses=REPORT_RESPONSES,
 )
-def frequent_owners(session: DbSession, user: Analyst) -> list[FrequentOwnerOut]:
+def frequent_owners(
+    session: DbSession, user: Analyst, until: Until = None
+) -> list[FrequentOwnerOut]:
     """Owners with 3 or more unused reservations (not voided) in the last 30 days."""
-    return [FrequentOwnerOut(**asdict(r)) for r in reports.frequent_owners(session)]
+    return [FrequentOwnerOut(**asdict(r)) for r in reports.frequent_owners(session, now=until)]
 
 
 @router.get(
@@ -234,17 +240,23 @@ def frequent_owners(session: DbSession, user: Analyst) -> list[FrequentOwnerOut]
     response_model=list[FrequentVehicleOut],
     responses=REPORT_RESPONSES,
 )
-def frequent_vehicles(session: DbSession, user: Analyst) -> list[FrequentVehicleOut]:
+def frequent_vehicles(
+    session: DbSession, user: Analyst, until: Until = None
+) -> list[FrequentVehicleOut]:
     """Vehicles with 3 or more unused reservations (not voided) in the last 30 days."""
-    return [FrequentVehicleOut(**asdict(r)) for r in reports.frequent_vehicles(session)]
+    rows = reports.frequent_vehicles(session, now=until)
+    return [FrequentVehicleOut(**asdict(r)) for r in rows]
 
 
 @router.get(
     "/reports/over-threshold", response_model=list[OverThresholdOut], responses=REPORT_RESPONSES
 )
-def over_threshold(session: DbSession, user: Analyst) -> list[OverThresholdOut]:
-    """Owners beyond their threshold this Almaty month."""
-    return [OverThresholdOut(**asdict(r)) for r in reports.over_threshold(session)]
+def over_threshold(
+    session: DbSession, user: Analyst, month: Month = None
+) -> list[OverThresholdOut]:
+    """Owners beyond their threshold in a month (this Almaty month by default)."""
+    rows = reports.over_threshold(session, month=_first_day(month))
+    return [OverThresholdOut(**asdict(r)) for r in rows]
 
 
 @router.get(
@@ -252,9 +264,13 @@ def over_threshold(session: DbSession, user: Analyst) -> list[OverThresholdOut]:
     response_model=list[RepeatOffenderOut],
     responses=REPORT_RESPONSES,
 )
-def repeat_offenders(session: DbSession, user: Analyst) -> list[RepeatOffenderOut]:
-    """Owners over the threshold in any of the last 3 months, with their threshold now."""
-    return [RepeatOffenderOut(**asdict(r)) for r in reports.repeat_offenders(session)]
+def repeat_offenders(
+    session: DbSession, user: Analyst, month: Month = None
+) -> list[RepeatOffenderOut]:
+    """Owners over the threshold in any of the 3 months before `month` (this one by default),
+    with the threshold they have in it."""
+    rows = reports.repeat_offenders(session, month=_first_day(month))
+    return [RepeatOffenderOut(**asdict(r)) for r in rows]
 
 
 @router.get("/reports/monthly", response_model=list[MonthTotalOut], responses=REPORT_RESPONSES)
@@ -272,19 +288,36 @@ def monthly(session: DbSession, user: Analyst) -> list[MonthTotalOut]:
     "/reports/{report}.csv",
     responses={200: {"content": {"text/csv": {}}}, **REPORT_RESPONSES},
 )
-def report_csv(report: reports.ReportName, session: DbSession, user: Analyst) -> Response:
+def report_csv(
+    report: reports.ReportName,
+    session: DbSession,
+    user: Analyst,
+    month: Month = None,
+    until: Until = None,
+) -> Response:
     """One of the reports as CSV (comma-separated, a header row, money in tenge)."""
-    return csv_response(session, report)
+    return csv_response(session, report, month=_first_day(month), until=until)
 
 
-def csv_response(session: Session, report: str) -> Response:
-    body = reports.as_csv(reports.report_rows(session, report), reports.ROW_TYPES[report])
+def csv_response(
+    session: Session,
+    report: str,
+    *,
+    month: date | None = None,
+    until: datetime | None = None,
+) -> Response:
+    rows = reports.report_rows(session, report, month=month, until=until)
+    body = reports.as_csv(rows, reports.ROW_TYPES[report])
     filename = f"kezek-{report}-{utcnow():%Y-%m-%d}.csv"
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def _first_day(month: date | None) -> date | None:
+    return month.replace(day=1) if month else None
 
 
 # --- admins: the policy ---------------------------------------------------------------------

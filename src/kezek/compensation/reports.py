@@ -6,7 +6,7 @@ import csv
 import enum
 import io
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
@@ -277,7 +277,10 @@ def monthly_totals(session: Session) -> list[MonthTotal]:
 
 
 def _last_days(now: datetime | None) -> tuple:
-    since = (now or utcnow()) - timedelta(days=FREQUENT_DAYS)
+    now = now or utcnow()
+    if now.tzinfo is None:  # a moment given without a zone is read as UTC
+        now = now.replace(tzinfo=UTC)
+    since = now - timedelta(days=FREQUENT_DAYS)
     return (UnusedReservation.occurred_at >= since, UnusedReservation.voided_at.is_(None))
 
 
@@ -301,7 +304,14 @@ REPORTS = {
 }
 
 
-def report_rows(session: Session, name: str) -> list:
+def report_rows(
+    session: Session, name: str, *, month: date | None = None, until: datetime | None = None
+) -> list:
+    """A report's rows: `month` for the monthly ones, `until` ends the 30 days of the lists."""
+    if name in (ReportName.FREQUENT_OWNERS, ReportName.FREQUENT_VEHICLES):
+        return REPORTS[name](session, now=until)
+    if name in (ReportName.OVER_THRESHOLD, ReportName.REPEAT_OFFENDERS):
+        return REPORTS[name](session, month=month)
     return REPORTS[name](session)
 
 
