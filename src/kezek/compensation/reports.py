@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from kezek.clock import add_months, almaty_month
+from kezek.clock import ALMATY, add_months, almaty_month
 from kezek.compensation.counting import MonthCounter, month_counter, owner_threshold
 from kezek.compensation.policy import policy_in_force
 from kezek.db import utcnow
@@ -46,6 +46,11 @@ class UnusedLine:
     voided: bool
     appeal_id: int | None
     appeal_status: str | None
+
+    @property
+    def local_time(self) -> datetime:
+        """When it happened, in Almaty time (as the month is counted)."""
+        return self.occurred_at.astimezone(ALMATY)
 
     @property
     def appealable(self) -> bool:

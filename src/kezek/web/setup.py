@@ -13,6 +13,7 @@ from kezek.web.pages import (
     attorneys,
     bookings,
     checkpoint,
+    compensation,
     crossings,
     identity,
     identity_attempts,
@@ -32,6 +33,7 @@ def install(app: FastAPI) -> None:
     app.include_router(admin.router)
     app.include_router(bookings.router)
     app.include_router(statement.router)
+    app.include_router(compensation.router)
     app.include_router(checkpoint.router)
     app.include_router(identity.router)
     app.include_router(identity_documents.router)

@@ -99,6 +99,8 @@ def _environment() -> Environment:
         PRIORITY=messages.PRIORITY,
         CARGO=messages.CARGO,
         ENTRY_KIND=messages.ENTRY_KIND,
+        UNUSED_KIND=messages.UNUSED_KIND,
+        APPEAL_STATUS=messages.APPEAL_STATUS,
         ERROR_TEXT=messages.ERROR_TEXT,
         GENERIC_ERROR=messages.GENERIC_ERROR,
         kzt=format_kzt,
