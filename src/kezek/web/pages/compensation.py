@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from kezek.clock import add_months, almaty_month
+from kezek.clock import ALMATY, add_months, almaty_month
 from kezek.compensation import appeals as service
 from kezek.compensation import reports
 from kezek.compensation.endpoints import csv_response
@@ -119,6 +119,7 @@ def _appeals_page(
         "owners": _parties(session, {a.owner_id for a in open_appeals}),
         "error": error,
         "error_for": error_for,
+        "ALMATY": ALMATY,
         "active": "appeals",
     }
     return render(request, "compensation/appeals.html", context, status_code=status_code)
