@@ -79,3 +79,14 @@ def test_appeal_a_charge_and_an_analyst_accepts_it(tab, mobile_tab, appealer):
     page.goto("/analyst/unused")
     tab.shot("compensation-reports-desktop")
     assert tab.errors == [] and mobile_tab.errors == []
+
+
+def test_the_policy_page_fits_a_phone(tab, mobile_tab):
+    for t, name in ((tab, "desktop"), (mobile_tab, "phone")):
+        t.page.goto("/?lang=en")
+        log_in(t.page, "admin")
+        t.page.goto("/admin/compensation-policy")
+        expect(t.page.locator("h1")).to_contain_text("Compensation policy")
+        t.shot(f"compensation-policy-{name}")
+        assert t.overflow() == 0
+        assert t.errors == []

@@ -113,3 +113,42 @@ def test_the_pages_are_translated(web, engine, fleet, lang):
     web.cookies.set("kezek_lang", lang)
     page = march_account(web)
     assert "Appeal this charge" not in page.text and "unused reservations" not in page.text
+
+
+def policy_form(token, **changes):
+    form = {
+        "csrf_token": token,
+        "monthly_threshold": "7",
+        "amount_mrp": "100",
+        "adaptive_lookback_months": "3",
+        "adaptive_divisor": "2",
+        "adaptive_floor": "1",
+        "deposit_mrp": "20",
+        "deposit_forfeit_no_shows": "2",
+        "deposit_window_days": "90",
+        "charge_mode": "each",
+        "adaptive": "on",
+    }
+    return form | changes
+
+
+def test_an_admin_adds_a_policy_version_on_the_page(web):
+    token = log_in(web, "admin")
+    page = web.get("/admin/compensation-policy")
+    assert page.status_code == 200 and 'value="10"' in page.text
+    saved = web.post("/admin/compensation-policy", data=policy_form(token))
+    assert saved.status_code == 200 and "A new version of the compensation policy" in saved.text
+    assert 'id="monthly_threshold" name="monthly_threshold" value="7"' in saved.text
+    crossing = web.post("/admin/compensation-policy", data=policy_form(token, crossing="NUR_ZHOLY"))
+    assert crossing.url.query == b"crossing=NUR_ZHOLY" or "crossing=NUR_ZHOLY" in str(crossing.url)
+    past = web.post(
+        "/admin/compensation-policy", data=policy_form(token, effective_from="2020-01-01T00:00")
+    )
+    assert past.status_code == 422 and 'role="alert"' in past.text
+    zero = web.post("/admin/compensation-policy", data=policy_form(token, monthly_threshold="0"))
+    assert zero.status_code == 422 and 'aria-invalid="true"' in zero.text
+
+
+def test_the_policy_page_is_for_admins(web):
+    log_in(web, "analyst")
+    assert web.get("/admin/compensation-policy").status_code == 403

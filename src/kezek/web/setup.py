@@ -14,6 +14,7 @@ from kezek.web.pages import (
     bookings,
     checkpoint,
     compensation,
+    compensation_admin,
     crossings,
     identity,
     identity_attempts,
@@ -34,6 +35,7 @@ def install(app: FastAPI) -> None:
     app.include_router(bookings.router)
     app.include_router(statement.router)
     app.include_router(compensation.router)
+    app.include_router(compensation_admin.router)
     app.include_router(checkpoint.router)
     app.include_router(identity.router)
     app.include_router(identity_documents.router)
