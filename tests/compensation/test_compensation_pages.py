@@ -152,3 +152,14 @@ def test_an_admin_adds_a_policy_version_on_the_page(web):
 def test_the_policy_page_is_for_admins(web):
     log_in(web, "analyst")
     assert web.get("/admin/compensation-policy").status_code == 403
+
+
+def test_an_appeal_without_a_file_is_filed(web, engine, fleet):
+    cancel_in_march(engine, fleet)
+    token = log_in(web, "carrier")
+    filed = web.post(
+        f"/account/unused/{charged_unused_id(engine)}/appeal",
+        data={"csrf_token": token, "reason": "No file this time", "month": "2026-03"},
+        files={"attachment": ("", b"", "application/octet-stream")},  # an empty file input
+    )
+    assert filed.status_code == 200 and "Your appeal is sent" in filed.text

@@ -49,7 +49,6 @@ from kezek.ledger.money import to_kzt
 from kezek.models.compensation import Appeal, AppealStatus, CompensationPolicy
 from kezek.models.crossing import Crossing
 from kezek.models.party import Role, User
-from kezek.web.booking_view import my_parties
 
 router = APIRouter(prefix="/api/v1/compensation", tags=["compensation"])
 admin_router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -77,7 +76,7 @@ def my_compensation(
     """My month per party I act for ("4 of 10 used", charged this month), and the unused
     reservations of that month with their charge, refund, voiding and appeal."""
     month = month.replace(day=1) if month else almaty_month()
-    months = reports.party_months(session, my_parties(session, user=user), month=month)
+    months = reports.party_months(session, reports.parties_of(session, user), month=month)
     return MyCompensationOut(
         month=month,
         counters=[

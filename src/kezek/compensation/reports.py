@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from kezek.booking.authorization import acting_party_ids
 from kezek.clock import ALMATY, add_months, almaty_month
 from kezek.compensation.counting import MonthCounter, month_counter, owner_threshold
 from kezek.compensation.policy import policy_in_force
@@ -18,7 +19,7 @@ from kezek.db import utcnow
 from kezek.models.booking import Booking
 from kezek.models.compensation import Appeal, UnusedReservation
 from kezek.models.ledger import LedgerEntry
-from kezek.models.party import Party
+from kezek.models.party import Party, User
 from kezek.models.vehicle import Vehicle
 
 FREQUENT_MIN = 3  # the authorities' first list: 3 or more in 30 days
@@ -68,6 +69,13 @@ class PartyMonth:
     party: Party
     counter: MonthCounter
     unused: list[UnusedLine]
+
+
+def parties_of(session: Session, user: User) -> list[Party]:
+    """The parties the user acts for, their own person first."""
+    ids = acting_party_ids(session, user=user)
+    found = {p.id: p for p in session.scalars(select(Party).where(Party.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def party_months(session: Session, parties: list[Party], *, month: date) -> list[PartyMonth]:
