@@ -76,6 +76,7 @@ def test_an_owner_appeals_on_the_page_and_an_analyst_accepts(web, engine, fleet)
     page = march_account(web)
     assert "10 of 10 unused reservations in this month" in page.text
     assert "Appeal accepted" in page.text and "Refunded" in page.text
+    assert "Closed road confirmed" in page.text  # the analyst's reason
 
 
 def test_a_bad_attachment_is_refused_on_the_page(web, engine, fleet):

@@ -49,6 +49,7 @@ from kezek.ledger.money import to_kzt
 from kezek.models.compensation import Appeal, AppealStatus, CompensationPolicy
 from kezek.models.crossing import Crossing
 from kezek.models.party import Role, User
+from kezek.vehicles.ownership import CERTIFICATE_TYPES
 
 router = APIRouter(prefix="/api/v1/compensation", tags=["compensation"])
 admin_router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -182,13 +183,14 @@ def read_attachment(
     appeal = _visible_appeal(session, user, appeal_id)
     if not appeal.attachment_file or not appeal.attachment_media_type:
         raise AppealNotFound("This appeal has no attachment.")
+    extension = CERTIFICATE_TYPES.get(appeal.attachment_media_type, "bin")
     return Response(
         media.read(appeal.attachment_file),
         media_type=appeal.attachment_media_type,
         headers={
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": f'inline; filename="appeal-{appeal.id}"',
+            "Content-Disposition": f'inline; filename="appeal-{appeal.id}.{extension}"',
         },
     )
 
@@ -419,6 +421,7 @@ def unused_out(line: reports.UnusedLine) -> UnusedOut:
         voided=line.voided,
         appeal_id=line.appeal_id,
         appeal_status=line.appeal_status,
+        appeal_decision_reason=line.appeal_decision_reason,
     )
 
 

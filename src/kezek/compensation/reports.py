@@ -47,6 +47,7 @@ class UnusedLine:
     voided: bool
     appeal_id: int | None
     appeal_status: str | None
+    appeal_decision_reason: str | None = None
 
     @property
     def local_time(self) -> datetime:
@@ -120,6 +121,7 @@ def unused_lines(session: Session, *, owner_ids: list[int], month: date) -> list
             voided=u.voided_at is not None,
             appeal_id=latest[u.id].id if u.id in latest else None,
             appeal_status=latest[u.id].status if u.id in latest else None,
+            appeal_decision_reason=latest[u.id].decision_reason if u.id in latest else None,
         )
         for u, reference, plate, amount in rows
     ]

@@ -32,6 +32,7 @@ class UnusedOut(BaseModel):
     voided: bool
     appeal_id: int | None
     appeal_status: str | None = Field(description="open, accepted or rejected; null if none")
+    appeal_decision_reason: str | None = Field(description="The analyst's reason, once decided")
 
 
 class MyCompensationOut(BaseModel):
