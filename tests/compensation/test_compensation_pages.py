@@ -101,6 +101,10 @@ def test_the_reports_page_and_its_csv(web, engine, fleet):
     page = web.get("/analyst/unused")
     assert page.status_code == 200
     assert "Compensation per month" in page.text and "432,500.00" in page.text
+    april = web.get("/analyst/unused?month=2026-04")
+    assert "Serik Tulegenov" in april.text  # a repeat offender in April (over in March)
+    march = web.get("/analyst/unused/over-threshold.csv?month=2026-03")
+    assert list(csv.DictReader(io.StringIO(march.text)))[0]["owner"] == "Serik Tulegenov"
     exported = web.get("/analyst/unused/monthly.csv")
     assert exported.headers["content-disposition"].startswith('attachment; filename="kezek-monthly')
     rows = list(csv.DictReader(io.StringIO(exported.text)))

@@ -175,19 +175,32 @@ def decide(
 
 
 @router.get("/analyst/unused", response_class=HTMLResponse)
-def reports_page(request: Request, session: DbSession, user: AnalystPageUser) -> HTMLResponse:
+def reports_page(
+    request: Request, session: DbSession, user: AnalystPageUser, month: str | None = None
+) -> HTMLResponse:
+    """The reports; `month` (YYYY-MM) picks the month of the threshold reports."""
+    chosen = chosen_month(month)
     context = {
         "frequent_owners": reports.frequent_owners(session),
         "frequent_vehicles": reports.frequent_vehicles(session),
-        "over_threshold": reports.over_threshold(session),
-        "repeat_offenders": reports.repeat_offenders(session),
+        "over_threshold": reports.over_threshold(session, month=chosen),
+        "repeat_offenders": reports.repeat_offenders(session, month=chosen),
         "monthly": reports.monthly_totals(session),
-        "month": almaty_month(),
+        "month": chosen,
+        "month_param": chosen.strftime("%Y-%m"),
+        "previous_month": add_months(chosen, -1),
+        "next_month": add_months(chosen, 1) if chosen < almaty_month() else None,
+        "this_month": chosen == almaty_month(),
         "active": "unused-reports",
     }
     return render(request, "compensation/reports.html", context)
 
 
 @router.get("/analyst/unused/{report}.csv")
-def report_csv(report: reports.ReportName, session: DbSession, user: AnalystPageUser) -> Response:
-    return csv_response(session, report)
+def report_csv(
+    report: reports.ReportName,
+    session: DbSession,
+    user: AnalystPageUser,
+    month: str | None = None,
+) -> Response:
+    return csv_response(session, report, month=chosen_month(month))
