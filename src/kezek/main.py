@@ -11,6 +11,8 @@ from kezek.attorneys.endpoints import router as attorneys_router
 from kezek.attorneys.signing import KeyHolder
 from kezek.booking.endpoints import router as booking_router
 from kezek.checkpoint.endpoints import router as checkpoint_router
+from kezek.compensation.endpoints import admin_router as compensation_admin_router
+from kezek.compensation.endpoints import router as compensation_router
 from kezek.config import Settings, get_settings
 from kezek.crossings.endpoints import router as crossings_router
 from kezek.db import make_engine
@@ -78,6 +80,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(identity_document_router)
     app.include_router(identity_review_router)
     app.include_router(notifications_router)
+    app.include_router(compensation_router)
+    app.include_router(compensation_admin_router)
     app.include_router(api_docs_router)
     install_web(app)
     install_openapi(app)

@@ -57,6 +57,16 @@ ROLE_ONLY |= {
     r"^POST /api/v1/attorneys$": {"carrier", "admin"},
     r"^POST /api/v1/accounts/\{account_id\}/top-ups$": {"operator", "admin"},
 }
+# Unused reservations: owners read their month and appeal; analysts decide and read the reports.
+BOOKERS = {"carrier", "driver", "intermediary"}
+ROLE_ONLY |= {
+    r"^GET /api/v1/compensation/(me|appeals)$": BOOKERS,
+    r"^POST /api/v1/compensation/unused/\{unused_id\}/appeals$": BOOKERS,
+    r"^GET /api/v1/compensation/appeals/queue$": {"analyst"},
+    r"^GET /api/v1/compensation/appeals/\{appeal_id\}": BOOKERS | {"analyst"},
+    r"^POST /api/v1/compensation/appeals/\{appeal_id\}/decision$": {"analyst"},
+    r"^GET /api/v1/compensation/reports/": {"analyst"},
+}
 PATH_VALUES = {
     "code": "DOSTYK",
     "direction": "exit",

@@ -388,3 +388,25 @@ REGISTRY_STATUS = {
     "rejected": N_("Rejected"),
     "unchecked": N_("Not checked"),
 }
+
+# Unused reservations, their compensation and appeals.
+ENTRY_KIND["compensation"] = N_("Compensation for an unused reservation")
+UNUSED_KIND = {"cancellation": N_("Cancelled"), "no_show": N_("No-show")}
+APPEAL_STATUS = {
+    "open": N_("Appeal waiting for a decision"),
+    "accepted": N_("Appeal accepted"),
+    "rejected": N_("Appeal rejected"),
+}
+ERROR_TEXT.update(
+    {
+        "unused_reservation_not_found": N_("There is no such unused reservation."),
+        "not_charged": N_("Only a compensation that was charged and not refunded can be appealed."),
+        "appeal_open": N_("An appeal against this compensation is already waiting for a decision."),
+        "appeal_not_found": N_("There is no such appeal."),
+        "appeal_decided": N_("This appeal was already decided."),
+        "already_voided": N_("This unused reservation was already voided."),
+        "attachment_invalid": N_("The attachment must be a JPEG, PNG or PDF file."),
+        "attachment_too_large": N_("The attachment is larger than 10 MB."),
+        "reason_missing": N_("Give a reason."),
+    }
+)

@@ -13,6 +13,8 @@ from kezek.web.pages import (
     attorneys,
     bookings,
     checkpoint,
+    compensation,
+    compensation_admin,
     crossings,
     identity,
     identity_attempts,
@@ -34,6 +36,8 @@ def install(app: FastAPI) -> None:
     app.include_router(admin.router)
     app.include_router(bookings.router)
     app.include_router(statement.router)
+    app.include_router(compensation.router)
+    app.include_router(compensation_admin.router)
     app.include_router(checkpoint.router)
     app.include_router(identity.router)
     app.include_router(identity_documents.router)

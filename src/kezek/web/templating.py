@@ -101,6 +101,8 @@ def _environment() -> Environment:
         ENTRY_KIND=messages.ENTRY_KIND,
         VEHICLE_CATEGORY=messages.VEHICLE_CATEGORY,
         REGISTRY_STATUS=messages.REGISTRY_STATUS,
+        UNUSED_KIND=messages.UNUSED_KIND,
+        APPEAL_STATUS=messages.APPEAL_STATUS,
         ERROR_TEXT=messages.ERROR_TEXT,
         GENERIC_ERROR=messages.GENERIC_ERROR,
         kzt=format_kzt,
