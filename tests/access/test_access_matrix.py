@@ -23,7 +23,8 @@ from typing import Any
 import httpx
 import pytest
 from api_contract import api_routes
-from sqlalchemy import select
+from booking_support import booking_body, future_day
+from sqlalchemy import func, select
 from support import sqlite_only
 
 from access.world import (
@@ -36,7 +37,11 @@ from access.world import (
     iin_of,
     issue_attorney,
 )
+from kezek.compensation.policy import PolicyTerms, set_policy
+from kezek.db import new_session
 from kezek.models.booking import Booking
+from kezek.models.compensation import Appeal, UnusedReservation
+from kezek.models.crossing import Crossing
 from kezek.models.party import CompanyMember, Party
 from kezek.people.national_id import make_iin
 from kezek.vehicles.vin import make_vin
@@ -690,6 +695,100 @@ def test_only_the_owner_uploads_the_certificate_on_the_page(world):
     assert r.status_code in (200, 303), (r.status_code, r.text[-500:])
 
 
+# --- unused reservations, compensations and appeals ----------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def charged_unused(world: World) -> list[tuple[int, str]]:
+    """The owner's charged unused reservations (id, booking reference): three bookings at DOSTYK,
+    whose own policy (threshold 1, 1 MRP) charges every one beyond the first of the month."""
+    session = new_session(world.engine)
+    try:
+        dostyk = session.scalars(select(Crossing).where(Crossing.code == "DOSTYK")).one()
+        terms = PolicyTerms(monthly_threshold=1, amount_mrp=1, adaptive=False)
+        set_policy(session, crossing_id=dostyk.id, terms=terms)
+        session.commit()
+    finally:
+        session.close()
+    truck = world.fleet.vehicle(LOGINS["owner"])  # a truck of its own: the others' are busy
+    for days in (5, 6, 7):
+        body = booking_body(truck, crossing="DOSTYK", date=str(future_day(days)))
+        booked = world["owner"].api.post("/api/v1/bookings", json=body)
+        assert booked.status_code == 201, booked.text
+        r = world["owner"].api.post(f"/api/v1/bookings/{booked.json()['id']}/cancel")
+        assert r.status_code == 200, r.text
+    rows = world.engine.connect().execute(
+        select(UnusedReservation.id, Booking.reference)
+        .join(Booking, Booking.id == UnusedReservation.booking_id)
+        .where(UnusedReservation.charge_entry_id.is_not(None))
+        .where(UnusedReservation.owner_id == world["owner"].person_id)
+        .order_by(UnusedReservation.id)
+    )
+    found = [(int(i), str(ref)) for i, ref in rows]
+    assert len(found) >= 2, found
+    return found
+
+
+def appeals_count(world: World) -> int:
+    return int(world.scalar(select(func.count()).select_from(Appeal)))
+
+
+def test_only_the_owner_sees_and_appeals_the_owners_compensations(world):
+    (api_one, reference), (page_one, _) = charged_unused(world)[-2:]
+    for who in SIGNED_IN:  # every booker has a month; only the owner's shows the charge
+        r = world[who].api.get("/api/v1/compensation/me")
+        if who in ("owner", "other", "driver") or who.startswith("int_"):
+            assert r.status_code == 200, (who, r.status_code)
+            assert (reference in r.text) == (who == "owner"), who
+    assert_refused(world["anonymous"].api.get("/api/v1/compensation/me"), "anonymous")
+
+    files = {"attachment": ("receipt.pdf", PDF, "application/pdf")}
+    for who in PERSONAS:
+        if who == "owner":
+            continue
+        before, money = appeals_count(world), world.money()
+        url = f"/api/v1/compensation/unused/{api_one}/appeals"
+        assert_refused(world[who].api.post(url, data={"reason": "mine"}, files=files), who)
+        page = world[who].web.post(
+            f"/account/unused/{page_one}/appeal",
+            data={"reason": "mine", "csrf_token": world[who].csrf or "none"},
+        )
+        assert_page_refused(page, who)
+        assert (appeals_count(world), world.money()) == (before, money), who
+
+    owner = world["owner"]
+    r = owner.api.post(
+        f"/api/v1/compensation/unused/{api_one}/appeals",
+        data={"reason": "The post was closed when we came"},
+        files=files,
+    )
+    assert r.status_code == 201, r.text
+    appeal = r.json()["id"]
+    page = owner.web.post(
+        f"/account/unused/{page_one}/appeal",
+        data={"reason": "The truck broke down", "csrf_token": owner.csrf},
+    )
+    assert page.status_code in (200, 303), (page.status_code, page.text[-300:])
+    assert appeals_count(world) >= 2
+
+    for path in (
+        f"/api/v1/compensation/appeals/{appeal}",
+        f"/api/v1/compensation/appeals/{appeal}/attachment",
+    ):
+        for who in PERSONAS:
+            r = world[who].api.get(path)
+            if who == "owner":
+                assert r.status_code == 200, (path, r.text[:200])
+            else:
+                assert_refused(r, who)
+    for who in SIGNED_IN:
+        r = world[who].api.get("/api/v1/compensation/appeals")
+        assert r.status_code == 200, who
+        assert (appeal in [a["id"] for a in r.json()]) == (who == "owner"), who
+    assert_refused(world["anonymous"].api.get("/api/v1/compensation/appeals"), "anonymous")
+
+
 def test_nobody_registers_into_the_owners_identity_or_company(world):
     """Signing up with the owner's IIN, or naming the owner's company, makes no membership."""
     bin_ = world.scalar(select(Party.bin).where(Party.id == owners_company(world)))
@@ -718,6 +817,7 @@ def test_nobody_joins_the_owners_company_by_registering_its_bin(world):
 # --- every route has an access decision -------------------------------------------------------
 
 # Routes that read or change a carrier's data, and the tests above that decide who may.
+APPEALS_TEST = "test_only_the_owner_sees_and_appeals_the_owners_compensations"
 MATRIX = {
     "GET /api/v1/bookings": "test_the_booking_list_holds_only_what_the_caller_may_read",
     "POST /api/v1/bookings": "test_only_those_who_may_book_the_truck_book_it",
@@ -752,6 +852,12 @@ MATRIX = {
     "GET /attorneys": "test_the_attorney_list_shows_each_party_its_own",
     "POST /attorneys": "test_only_the_owner_grants_an_attorney_over_the_owners_truck",
     "GET /vehicles": "test_the_vehicles_page_shows_the_callers_own_fleet_only",
+    "GET /api/v1/compensation/me": APPEALS_TEST,
+    "GET /api/v1/compensation/appeals": APPEALS_TEST,
+    "GET /api/v1/compensation/appeals/{appeal_id}": APPEALS_TEST,
+    "GET /api/v1/compensation/appeals/{appeal_id}/attachment": APPEALS_TEST,
+    "POST /api/v1/compensation/unused/{unused_id}/appeals": APPEALS_TEST,
+    "POST /account/unused/{unused_id}/appeal": APPEALS_TEST,
     "POST /vehicles": "test_only_the_owner_registers_a_vehicle_to_the_owners_company_on_the_page",
     "POST /vehicles/{vehicle_id}/certificate": "test_only_the_owner_uploads_the_certificate_on_...",
     "POST /attorneys/{public_id}/revoke": "test_only_the_owner_revokes",
@@ -842,6 +948,25 @@ STAFF = {
     "GET /analyst/identity-attempts/{attempt_id}/video": "analyst",
     "POST /analyst/identity-attempts/{attempt_id}/flag": "analyst",
     "GET /checkpoint/vehicles": "operator, admin: certificates to check",
+    "GET /api/v1/compensation/appeals/queue": "analyst",
+    "POST /api/v1/compensation/appeals/{appeal_id}/decision": "analyst",
+    "GET /api/v1/compensation/reports/frequent-owners": "analyst",
+    "GET /api/v1/compensation/reports/frequent-vehicles": "analyst",
+    "GET /api/v1/compensation/reports/monthly": "analyst",
+    "GET /api/v1/compensation/reports/over-threshold": "analyst",
+    "GET /api/v1/compensation/reports/repeat-offenders": "analyst",
+    "GET /api/v1/compensation/reports/{report}.csv": "analyst",
+    "GET /api/v1/admin/compensation-policy": "admin",
+    "PUT /api/v1/admin/compensation-policy": "admin",
+    "GET /api/v1/admin/crossings/{code}/compensation-policy": "admin",
+    "PUT /api/v1/admin/crossings/{code}/compensation-policy": "admin",
+    "GET /analyst/appeals": "analyst",
+    "GET /analyst/appeals/{appeal_id}/attachment": "analyst",
+    "POST /analyst/appeals/{appeal_id}/decision": "analyst",
+    "GET /analyst/unused": "analyst",
+    "GET /analyst/unused/{report}.csv": "analyst",
+    "GET /admin/compensation-policy": "admin",
+    "POST /admin/compensation-policy": "admin",
     "GET /checkpoint/vehicles/{vehicle_id}/certificate": "operator, admin",
     "POST /checkpoint/vehicles/{vehicle_id}/decision": "operator, admin",
 }
@@ -886,6 +1011,8 @@ def staff_url(world: World, path: str) -> str:
         "vehicle_id": str(world.vehicles["pending"]),
         "attempt_id": "1",
         "review_id": "1",
+        "appeal_id": "1",
+        "report": "monthly",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
