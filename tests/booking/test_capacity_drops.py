@@ -21,6 +21,7 @@ from kezek.checkpoint.service import check_in
 from kezek.crossings.service import get_crossing
 from kezek.db import new_session
 from kezek.models.booking import Booking, OutboxMessage
+from kezek.models.compensation import UnusedReservation
 from kezek.models.ledger import LedgerEntry
 from kezek.models.party import User
 
@@ -50,6 +51,15 @@ def _close(client, auth, day, **extra):
 
 def _counts(r):
     return int(r.headers["Kezek-Bookings-Moved"]), int(r.headers["Kezek-Bookings-Cancelled"])
+
+
+def _unused(engine, booking_id) -> list[UnusedReservation]:
+    session = new_session(engine, readonly=True)
+    try:
+        query = select(UnusedReservation).where(UnusedReservation.booking_id == booking_id)
+        return list(session.scalars(query))
+    finally:
+        session.close()
 
 
 def _row(engine, booking_id):
@@ -157,6 +167,7 @@ def test_nothing_free_in_the_horizon_cancels_and_refunds_once(client, auth, engi
     assert (row.status, row.cancel_reason) == ("cancelled", "capacity_drop")
     assert _refunds(engine, bid) == [MRP_2026_TIYN]
     assert balance_of(engine, person_id(engine, "carrier")) == before + MRP_2026_TIYN
+    assert not _unused(engine, bid)  # a system cancellation never counts against the owner
     [fp] = footprints(engine, after=seq, action="booking.capacity_cancel")
     assert fp.actor_login == "admin"
     [note] = _messages(engine, bid)

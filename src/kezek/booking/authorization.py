@@ -20,6 +20,7 @@ from kezek.booking.errors import IdentityNotVerified, NotAuthorizedForVehicle
 from kezek.models.party import CompanyMember, IdentityStatus, Role, User
 from kezek.models.vehicle import Vehicle
 from kezek.registry.client import Registry
+from kezek.registry.errors import RegistryUnavailable
 from kezek.registry.service import insured_driver_of
 
 
@@ -27,6 +28,18 @@ class VehicleAction(enum.StrEnum):
     BOOK = "book"
     CANCEL = "cancel"
     VIEW = "view"
+
+
+# Every refusal authorize_vehicle can give, for the endpoints' OpenAPI responses.
+VEHICLE_REFUSALS = (
+    IdentityNotVerified,
+    NotAuthorizedForVehicle,
+    NoAttorney,
+    AttorneyExpired,
+    AttorneyRevoked,
+    AttorneyScope,
+    RegistryUnavailable,
+)
 
 
 def acting_party_ids(session: Session, *, user: User) -> list[int]:

@@ -38,6 +38,7 @@ from kezek.booking.slots import (
     priority_quota,
     slot_times,
 )
+from kezek.compensation.deposits import return_deposit
 from kezek.crossings.service import horizon_end, local_today
 from kezek.db import utcnow
 from kezek.ledger.service import post_once
@@ -288,6 +289,7 @@ def _cancel(plan: _Plan, booking: Booking) -> None:
     booking.cancelled_at = plan.now
     plan.session.flush()
     refunded = refund_fees(plan.session, booking=booking)
+    return_deposit(plan.session, booking, why="capacity drop")
     what = {**_about(booking), "reason": CancelReason.CAPACITY_DROP, "refunded_tiyn": refunded}
     _tell(
         plan,

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from kezek.attorneys.errors import AttorneyExpired, AttorneyRevoked, AttorneyScope, NoAttorney
 from kezek.booking import service
+from kezek.booking.authorization import VEHICLE_REFUSALS
 from kezek.booking.errors import (
     ArrivalWindowClosed,
     BookingClosed,
@@ -21,9 +21,7 @@ from kezek.booking.errors import (
     CrossingInactive,
     DebtOutstanding,
     DriverAlreadyAdded,
-    IdentityNotVerified,
     InsufficientFunds,
-    NotAuthorizedForVehicle,
     NotPriorityCargo,
     NotSameOwner,
     QuotaFull,
@@ -50,7 +48,6 @@ from kezek.idempotency import (
 from kezek.ledger.errors import MrpUnknown
 from kezek.models.booking import BookingStatus
 from kezek.models.party import Role, User
-from kezek.registry.errors import RegistryUnavailable
 
 # Staff roles do not book; who may book for which vehicle is decided in booking.authorization.
 Booker = Annotated[User, require_roles(Role.CARRIER, Role.DRIVER, Role.INTERMEDIARY)]
@@ -71,15 +68,7 @@ SLOT_RULES = (
     DebtOutstanding,
     MrpUnknown,
 )
-ACTOR = (
-    IdentityNotVerified,
-    NotAuthorizedForVehicle,
-    NoAttorney,
-    AttorneyExpired,
-    AttorneyRevoked,
-    AttorneyScope,
-    RegistryUnavailable,
-)
+ACTOR = VEHICLE_REFUSALS  # who may act for the vehicle (kezek.booking.authorization)
 
 
 @contextmanager

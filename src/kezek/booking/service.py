@@ -46,6 +46,7 @@ from kezek.booking.fees import Fee, booking_fees, reschedule_fee
 from kezek.booking.schemas import OUT_OF_TURN_CARGO, BookingIn, DriverIn, RescheduleIn, SubstituteIn
 from kezek.booking.slots import Slot, SlotKey, booking_closes_at, resolve_slot
 from kezek.compensation.counting import record_unused
+from kezek.compensation.deposits import deposit_due, hold_deposit, return_deposit
 from kezek.crossings.service import direction_of, get_crossing, local_today
 from kezek.db import utcnow
 from kezek.ledger.money import format_kzt
@@ -61,7 +62,7 @@ from kezek.models.booking import (
 )
 from kezek.models.compensation import UnusedKind
 from kezek.models.crossing import DirectionKind
-from kezek.models.ledger import Account, LedgerEntry
+from kezek.models.ledger import Account, EntryKind, LedgerEntry
 from kezek.models.party import User
 from kezek.models.vehicle import RegistryStatus, Vehicle
 from kezek.registry.client import Registry
@@ -105,8 +106,9 @@ def create_booking(
     _refuse_if_full(session, slot, data.priority)
     _refuse_if_vehicle_booked(session, vin=vehicle.vin, kind=data.direction)
     fees = booking_fees(session, priority=data.priority, on=local_today(crossing, now))
+    deposit = deposit_due(session, crossing_id=crossing.id, at=now)
     account = _account_with_funds(
-        session, owner_id=vehicle.owner_id, need=sum(f.amount for f in fees)
+        session, owner_id=vehicle.owner_id, need=sum(f.amount for f in fees) + deposit
     )
     _claim(session, slot, data.priority)
     booking = Booking(
@@ -144,6 +146,7 @@ def create_booking(
             key=f"{fee.kind}:{booking.id}",
             user=user,
         )
+    hold_deposit(session, booking, account_id=account.id, amount=deposit)
     record(
         session,
         action="booking.create",
@@ -160,6 +163,7 @@ def create_booking(
             "hour": slot.hour,
             "priority": data.priority,
             "fees_tiyn": sum(f.amount for f in fees),
+            "deposit_tiyn": deposit,
         },
     )
     return booking
@@ -208,6 +212,7 @@ def cancel_booking(
         payload={"reference": booking.reference, "vehicle": booking.plate, "reason": "user"},
     )
     record_unused(session, booking, kind=UnusedKind.CANCELLATION, at=now)
+    return_deposit(session, booking, why="cancelled")
     return booking
 
 
@@ -427,13 +432,19 @@ def list_bookings(
 
 
 def fees_charged(session: Session, *, booking_id: int) -> int:
-    """Fees debited for a booking, net of refunds, in tiyn."""
+    """Fees debited for a booking, net of their refunds, in tiyn (a deposit or a compensation
+    for the booking is not a fee: their entries have keys of their own)."""
+    fee_kinds = (EntryKind.BOOKING_FEE, EntryKind.PRIORITY_FEE, EntryKind.RESCHEDULE_FEE)
+    fee_refund = (LedgerEntry.kind == EntryKind.REFUND) & LedgerEntry.event_key.startswith(
+        "refund:"
+    )
     rows = session.execute(
         select(LedgerEntry.kind, func.sum(LedgerEntry.amount))
         .where(LedgerEntry.booking_id == booking_id)
+        .where(LedgerEntry.kind.in_(fee_kinds) | fee_refund)
         .group_by(LedgerEntry.kind)
     ).all()
-    return sum(total if kind != "refund" else -total for kind, total in rows)
+    return sum(total if kind != EntryKind.REFUND else -total for kind, total in rows)
 
 
 def counter_of(booking: Booking) -> SlotKey:

@@ -16,6 +16,7 @@ from kezek.audit.context import acting_as_system
 from kezek.audit.service import record
 from kezek.booking.service import arrival_window
 from kezek.compensation.counting import record_unused
+from kezek.compensation.deposits import settle_no_show_deposit
 from kezek.db import utcnow
 from kezek.models.booking import Booking, BookingStatus
 from kezek.models.compensation import UnusedKind
@@ -29,9 +30,10 @@ class SweepResult:
 
 def on_no_show(session: Session, booking: Booking) -> None:
     """Called once per booking marked no-show, in the same transaction: it counts as an unused
-    reservation (and may cost a compensation)."""
+    reservation (and may cost a compensation); a deposit it held is returned or forfeited."""
     assert booking.no_show_at is not None
     record_unused(session, booking, kind=UnusedKind.NO_SHOW, at=booking.no_show_at)
+    settle_no_show_deposit(session, booking, at=booking.no_show_at)
 
 
 def sweep_no_shows(session: Session, *, now: datetime | None = None) -> SweepResult:

@@ -16,6 +16,7 @@ from kezek.audit.service import record
 from kezek.booking.service import arrival_window
 from kezek.checkpoint.errors import AlreadyCheckedIn, NoBookingFound, TooEarly, TooLate
 from kezek.checkpoint.schemas import ArrivalIn
+from kezek.compensation.deposits import return_deposit
 from kezek.crossings.service import direction_of, get_crossing
 from kezek.db import utcnow
 from kezek.models.booking import Booking, BookingStatus
@@ -42,6 +43,7 @@ def check_in(
         _refuse(bookings, now=now, plate=data.plate, crossing=crossing, kind=data.direction)
     assert booking is not None
     _mark_checked_in(session, booking=booking, user=user, now=now)
+    return_deposit(session, booking, why="arrived")
     record(
         session,
         action="checkpoint.check_in",

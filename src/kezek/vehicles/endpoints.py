@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
-from kezek.attorneys.errors import AttorneyExpired, AttorneyRevoked, AttorneyScope, NoAttorney
+from kezek.booking.authorization import VEHICLE_REFUSALS
 from kezek.booking.bookable import bookable_by_plate, bookable_vehicles
-from kezek.booking.errors import IdentityNotVerified, NotAuthorizedForVehicle, PlateNotRegistered
+from kezek.booking.errors import PlateNotRegistered
 from kezek.deps import DbSession, RequestRegistry, require_roles
 from kezek.errors import AppError, Busy, Forbidden, NotAuthenticated, error_responses
 from kezek.idempotency import (
@@ -76,13 +76,7 @@ def list_vehicles(session: DbSession, user: FleetReader) -> list[VehicleOut]:
         NotAuthenticated,
         Forbidden,
         PlateNotRegistered,
-        IdentityNotVerified,
-        NotAuthorizedForVehicle,
-        NoAttorney,
-        AttorneyExpired,
-        AttorneyRevoked,
-        AttorneyScope,
-        RegistryUnavailable,
+        *VEHICLE_REFUSALS,
     ),
 )
 def list_bookable(

@@ -225,6 +225,8 @@ ENTRY_KIND = {
     "priority_fee": N_("Priority passage fee"),
     "reschedule_fee": N_("Reschedule fee"),
     "refund": N_("Refund"),
+    "deposit": N_("Deposit held"),
+    "deposit_forfeit": N_("Deposit forfeited"),
 }
 
 # The camera check of the identity: its refusals and why a video did not pass.
