@@ -20,12 +20,15 @@ from compensation.compensation_support import (
 )
 from kezek.booking.schemas import BookingIn
 from kezek.booking.service import create_booking
+from kezek.checkpoint.no_shows import sweep_no_shows
 from kezek.clock import almaty_month
 from kezek.compensation.counting import month_counter, record_unused, void_unused
+from kezek.compensation.policy import PolicyTerms, set_policy
 from kezek.db import new_session
 from kezek.errors import AppError
 from kezek.models.booking import Booking
 from kezek.models.compensation import UnusedKind
+from kezek.models.crossing import Crossing
 from kezek.models.party import User
 
 MARCH_SLOT = date(2026, 3, 20)
@@ -197,3 +200,64 @@ def test_this_month_counter_starts_empty(engine):
     finally:
         session.close()
     assert (counter.month, counter.used, counter.threshold) == (almaty_month(), 0, 10)
+
+
+def set_terms(engine, *, at, crossing_id=None, **terms) -> None:
+    session = new_session(engine)
+    try:
+        set_policy(session, crossing_id=crossing_id, terms=PolicyTerms(**terms), now=at)
+        session.commit()
+    finally:
+        session.close()
+
+
+def test_each_event_is_judged_by_the_version_in_force_when_it_happened(engine, fleet):
+    fleet.top_up(kzt=2_000_000)
+    truck = fleet.vehicle()
+    book_and_cancel(engine, truck, at=almaty(2026, 3, 2, 9), slot_day=MARCH_SLOT)
+    set_terms(engine, at=almaty(2026, 3, 2, 10), monthly_threshold=1, charge_mode="first")
+    for minute in (0, 10, 20):  # 2nd, 3rd, 4th: over a threshold of 1, only the first charged
+        book_and_cancel(engine, truck, at=almaty(2026, 3, 2, 11, minute), slot_day=MARCH_SLOT)
+    set_terms(engine, at=almaty(2026, 3, 3, 9), monthly_threshold=10)
+    book_and_cancel(engine, truck, at=almaty(2026, 3, 3, 10), slot_day=MARCH_SLOT)
+    unused = unused_of(engine)
+    assert [(u.ordinal, u.threshold, u.over_threshold) for u in unused] == [
+        (1, 10, False),
+        (2, 1, True),
+        (3, 1, True),
+        (4, 1, True),
+        (5, 10, False),
+    ]
+    assert [u.charged for u in unused] == [False, True, False, False, False]
+    assert len({u.policy_id for u in unused}) == 3
+
+
+def test_a_crossing_policy_charges_a_no_show_at_once(engine, fleet):
+    fleet.top_up(kzt=2_000_000)
+    session = new_session(engine)
+    try:
+        dostyk = session.scalars(select(Crossing).where(Crossing.code == "DOSTYK")).one().id
+    finally:
+        session.close()
+    set_terms(engine, at=almaty(2026, 3, 1), crossing_id=dostyk, charge_no_show_at_once=True)
+    truck = fleet.vehicle()
+    session = new_session(engine)
+    try:
+        user = session.scalars(select(User).where(User.login == "carrier")).one()
+        data = BookingIn(
+            vehicle_id=truck,
+            crossing="DOSTYK",
+            direction="exit",
+            date=date(2026, 3, 5),
+            hour=10,
+            cargo_category="general",
+        )
+        create_booking(session, user=user, data=data, now=almaty(2026, 3, 2))
+        session.commit()
+        sweep_no_shows(session, now=almaty(2026, 3, 6))
+        session.commit()
+    finally:
+        session.close()
+    [missed] = unused_of(engine)
+    assert (missed.kind, missed.ordinal, missed.charge_reason) == ("no_show", 1, "no_show")
+    assert [c.amount for c in compensations(engine)] == [CHARGE]
