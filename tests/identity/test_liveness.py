@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kezek.identity import synthetic
 from kezek.identity.liveness import (
+    FRONTAL_BAND,
     Observation,
     check_challenge,
     detect_turns,
@@ -126,6 +127,8 @@ def test_the_baseline_is_the_frontal_pose_even_when_most_turns_go_one_way():
     rotation=st.floats(-25, 25),
 )
 def test_moving_a_flat_photo_in_its_plane_barely_changes_the_yaw(shift, scale, rotation):
+    """Shifted, scaled or turned in its plane, a photo stays well inside the frontal band: the
+    landmarks move by a pixel or so (a yaw of about 0.04 at most was seen), far from a turn."""
     face = portrait("obama/obama.jpg")
     size = (face.image.shape[1], face.image.shape[0])
     moved = synthetic.warp_photo(
@@ -133,7 +136,7 @@ def test_moving_a_flat_photo_in_its_plane_barely_changes_the_yaw(shift, scale, r
     )
     original, seen = observe(Frame(0, face.image)), observe(Frame(0, moved))
     assert seen.yaw is not None
-    assert math.isclose(seen.yaw, original.yaw, abs_tol=0.04)
+    assert math.isclose(seen.yaw, original.yaw, abs_tol=FRONTAL_BAND)
 
 
 def test_y4m_for_chromiums_fake_camera(tmp_path):
