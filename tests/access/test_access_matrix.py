@@ -718,13 +718,14 @@ def charged_unused(world: World) -> list[tuple[int, str]]:
         assert booked.status_code == 201, booked.text
         r = world["owner"].api.post(f"/api/v1/bookings/{booked.json()['id']}/cancel")
         assert r.status_code == 200, r.text
-    rows = world.engine.connect().execute(
-        select(UnusedReservation.id, Booking.reference)
-        .join(Booking, Booking.id == UnusedReservation.booking_id)
-        .where(UnusedReservation.charge_entry_id.is_not(None))
-        .where(UnusedReservation.owner_id == world["owner"].person_id)
-        .order_by(UnusedReservation.id)
-    )
+    with world.engine.connect() as conn:
+        rows = conn.execute(
+            select(UnusedReservation.id, Booking.reference)
+            .join(Booking, Booking.id == UnusedReservation.booking_id)
+            .where(UnusedReservation.charge_entry_id.is_not(None))
+            .where(UnusedReservation.owner_id == world["owner"].person_id)
+            .order_by(UnusedReservation.id)
+        ).all()
     found = [(int(i), str(ref)) for i, ref in rows]
     assert len(found) >= 2, found
     return found

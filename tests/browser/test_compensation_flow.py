@@ -45,16 +45,18 @@ def test_appeal_a_charge_and_an_analyst_accepts_it(tab, mobile_tab, appealer):
     phone.goto("/?lang=en")
     log_in(phone, appealer)
     phone.goto("/account?month=2026-03")
-    phone.locator(".appeal-row summary").click()
+    phone.locator(".appeal-row summary", has_text="Appeal this charge").click()
     mobile_tab.shot("compensation-account-phone")
     assert mobile_tab.overflow() == 0
 
-    page.locator(".appeal-row summary").click()
-    page.locator(".appeal-form textarea").fill("The crossing was closed by the border service")
-    page.locator(".appeal-form input[type=file]").set_input_files(
+    # Every reservation of a month that cost a compensation may be appealed; this one is the charge.
+    charge = page.locator(".appeal-row").filter(has_text="Appeal this charge")
+    charge.locator("summary").click()
+    charge.locator("textarea").fill("The crossing was closed by the border service")
+    charge.locator("input[type=file]").set_input_files(
         files=[{"name": "closure.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
-    page.locator(".appeal-form button").click()
+    charge.locator("button").click()
     expect(page.locator(".flash")).to_contain_text("Your appeal is sent")
     expect(page.locator(".appeal-open")).to_be_visible()
 

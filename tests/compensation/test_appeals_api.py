@@ -192,3 +192,23 @@ def _appeals(engine) -> int:
         return session.scalar(select(func.count()).select_from(Appeal))
     finally:
         session.close()
+
+
+def test_an_appeal_against_a_free_one_refunds_the_charge_it_caused(client, auth, engine, fleet):
+    """The 3rd of 11 was free, but it made the 11th chargeable: voided on appeal, it no longer
+    counts, so the 11th's charge is refunded."""
+    cancel_in_march(engine, fleet)
+    third = unused_of(engine)[2]
+    assert third.charge_entry_id is None
+    before = balance_of(engine)
+    filed = appeal(client, auth, third.id, reason="The post was closed that day")
+    assert filed.status_code == 201, filed.text
+    decided = client.post(
+        f"/api/v1/compensation/appeals/{filed.json()['id']}/decision",
+        json={"decision": "accept", "reason": "Closure confirmed by the post"},
+        headers=auth("analyst"),
+    )
+    assert decided.status_code == 200, decided.text
+    assert balance_of(engine) == before + 100 * MRP_2026_TIYN
+    counter = client.get(ME, headers=auth("carrier")).json()["counters"][0]
+    assert (counter["used"], counter["charged_kzt"]) == (10, "0.00")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kezek.audit.service import record
 from kezek.booking.authorization import acting_party_ids
-from kezek.compensation.counting import void_unused
+from kezek.compensation.counting import month_has_charge, void_unused
 from kezek.compensation.errors import (
     AppealDecided,
     AppealNotFound,
@@ -63,12 +63,14 @@ def file_appeal(
     attachment: bytes | None,
     media: MediaStore,
 ) -> Appeal:
-    """The owner's appeal against the charge of one of their unused reservations. Everything is
+    """The owner's appeal against one of their unused reservations in a month that cost them a
+    compensation: the charged one itself, or one counted before it (voided, it no longer counts
+    and the month's latest charge over the threshold is refunded). Everything is
     checked before the attachment is written, and the file goes again if the row does not
     commit: a refusal stores nothing."""
     reason = _reason(reason)
     unused = own_unused(session, user=user, unused_id=unused_id)
-    if not unused.charged or unused.voided_at is not None:
+    if unused.voided_at is not None or not month_has_charge(session, unused):
         raise NotCharged()
     if open_appeal_of(session, unused.id) is not None:
         raise AppealOpen()

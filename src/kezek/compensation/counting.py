@@ -172,6 +172,12 @@ def void_unused(
     return unused
 
 
+def month_has_charge(session: Session, unused: UnusedReservation) -> bool:
+    """Whether the owner pays a compensation (charged, not refunded) in `unused`'s month: then
+    voiding it (charged itself or counted before a charged one) refunds one."""
+    return any(u.charged for u in _of_month(session, owner_id=unused.owner_id, month=unused.month))
+
+
 def _shift_over_threshold(
     session: Session, voided: UnusedReservation, *, account_id: int, why: str
 ) -> None:

@@ -25,7 +25,10 @@ class AppealNotFound(NotFound):
 
 class NotCharged(Conflict):
     code = "not_charged"
-    message = "Only a compensation that was charged and not refunded can be appealed."
+    message = (
+        "Only an unused reservation of a month in which a compensation was charged (and not "
+        "refunded) can be appealed."
+    )
 
 
 class AppealOpen(Conflict):

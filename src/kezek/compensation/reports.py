@@ -48,6 +48,7 @@ class UnusedLine:
     appeal_id: int | None
     appeal_status: str | None
     appeal_decision_reason: str | None = None
+    month_charged: bool = False  # the owner pays a compensation this month
 
     @property
     def local_time(self) -> datetime:
@@ -56,13 +57,9 @@ class UnusedLine:
 
     @property
     def appealable(self) -> bool:
-        """Charged, not refunded, and no appeal waiting."""
-        return (
-            self.charged_tiyn > 0
-            and not self.refunded
-            and not self.voided
-            and self.appeal_status != "open"
-        )
+        """Counted in a month that cost a compensation, and no appeal waiting (see
+        appeals.file_appeal)."""
+        return self.month_charged and not self.voided and self.appeal_status != "open"
 
 
 @dataclass(frozen=True)
@@ -105,6 +102,7 @@ def unused_lines(session: Session, *, owner_ids: list[int], month: date) -> list
         .order_by(UnusedReservation.occurred_at.desc(), UnusedReservation.id.desc())
     ).all()
     latest = _latest_appeals(session, [row[0].id for row in rows])
+    paying = {u.owner_id for u, _, _, amount in rows if amount and u.refund_entry_id is None}
     return [
         UnusedLine(
             id=u.id,
@@ -122,6 +120,7 @@ def unused_lines(session: Session, *, owner_ids: list[int], month: date) -> list
             appeal_id=latest[u.id].id if u.id in latest else None,
             appeal_status=latest[u.id].status if u.id in latest else None,
             appeal_decision_reason=latest[u.id].decision_reason if u.id in latest else None,
+            month_charged=u.owner_id in paying,
         )
         for u, reference, plate, amount in rows
     ]

@@ -402,7 +402,10 @@ APPEAL_STATUS = {
 ERROR_TEXT.update(
     {
         "unused_reservation_not_found": N_("There is no such unused reservation."),
-        "not_charged": N_("Only a compensation that was charged and not refunded can be appealed."),
+        "not_charged": N_(
+            "Only an unused reservation of a month in which a compensation was charged can be "
+            "appealed."
+        ),
         "appeal_open": N_("An appeal against this compensation is already waiting for a decision."),
         "appeal_not_found": N_("There is no such appeal."),
         "appeal_decided": N_("This appeal was already decided."),
