@@ -18,6 +18,11 @@ def almaty_date(moment: datetime | None = None) -> date:
     return (moment or utcnow()).astimezone(ALMATY).date()
 
 
+def almaty_today() -> date:
+    """Today in Almaty: attorney periods and MRP years are such calendar days."""
+    return almaty_date()
+
+
 def month_start(day: date) -> date:
     return day.replace(day=1)
 

@@ -15,23 +15,16 @@ outsiders check the signed document with kezek.attorneys.verification.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kezek.attorneys.errors import AttorneyExpired, AttorneyRevoked, AttorneyScope, NoAttorney
+from kezek.clock import ALMATY, almaty_today  # noqa: F401  (attorney days are Almaty days)
 from kezek.models.attorney import Attorney
 from kezek.models.party import Party
 from kezek.models.vehicle import Vehicle
-
-ALMATY = ZoneInfo("Asia/Almaty")
-
-
-def almaty_today() -> date:
-    """Attorneys are valid for calendar days in Asia/Almaty, whatever the server's zone."""
-    return datetime.now(ALMATY).date()
 
 
 def attorney_covering(

@@ -30,7 +30,7 @@ from kezek.identity.storage import MediaStore
 from kezek.models.compensation import Appeal, AppealStatus, UnusedReservation
 from kezek.models.party import User
 from kezek.notifications.service import notify
-from kezek.vehicles.ownership import CERTIFICATE_TYPES, MAGIC
+from kezek.vehicles.ownership import CERTIFICATE_TYPES, document_media_type
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_REASON_CHARS = 2000
@@ -38,12 +38,12 @@ MAX_REASON_CHARS = 2000
 
 def attachment_media_type(data: bytes) -> str:
     """The type of an attachment read from its content (JPEG, PNG or PDF), never its name."""
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise AttachmentTooLarge()
-    for magic, media_type in MAGIC.items():
-        if data.startswith(magic):
-            return media_type
-    raise AttachmentInvalid()
+    return document_media_type(
+        data,
+        max_bytes=MAX_ATTACHMENT_BYTES,
+        too_large=AttachmentTooLarge,
+        invalid=AttachmentInvalid,
+    )
 
 
 def own_unused(session: Session, *, user: User, unused_id: int) -> UnusedReservation:

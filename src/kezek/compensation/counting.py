@@ -133,12 +133,20 @@ def month_counter(
     policy in force now (the global one, or `crossing_id`'s) gives them."""
     month = month or almaty_month()
     policy = policy_in_force(session, crossing_id=crossing_id, at=utcnow())
-    charged = [u for u in _of_month(session, owner_id=owner_id, month=month) if u.charged]
+    charged = (
+        select(func.coalesce(func.sum(LedgerEntry.amount), 0))
+        .join(UnusedReservation, UnusedReservation.charge_entry_id == LedgerEntry.id)
+        .where(
+            UnusedReservation.owner_id == owner_id,
+            UnusedReservation.month == month,
+            UnusedReservation.refund_entry_id.is_(None),
+        )
+    )
     return MonthCounter(
         month=month,
         used=_counted(session, owner_id=owner_id, month=month),
         threshold=owner_threshold(session, owner_id=owner_id, month=month, policy=policy),
-        charged_kzt=sum(_charged_amount(session, u) for u in charged),
+        charged_kzt=int(session.scalar(charged) or 0),
     )
 
 

@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
@@ -10,6 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kezek.booking.authorization import acting_party_ids
+from kezek.clock import ALMATY
 from kezek.deps import AdminUser, CurrentUser, DbSession, require_roles
 from kezek.errors import AppError, Busy, Forbidden, NotAuthenticated, error_responses
 from kezek.idempotency import (
@@ -49,7 +49,7 @@ Staff = Annotated[User, require_roles(Role.OPERATOR, Role.ADMIN)]
 Fingerprint = Annotated[str, Depends(request_fingerprint)]
 STAFF_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 # Statement dates are calendar days at the border (Kazakhstan, UTC+5).
-LOCAL_TZ = ZoneInfo("Asia/Almaty")
+LOCAL_TZ = ALMATY
 
 
 def _account_out(session: Session, account: Account, party: Party) -> AccountOut:

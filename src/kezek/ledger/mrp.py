@@ -9,18 +9,18 @@ Setting the value a year already has changes nothing and writes no footprint.
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kezek.audit.service import record
+from kezek.clock import ALMATY
 from kezek.ledger.errors import InvalidMrp, MrpYearStarted
 from kezek.ledger.money import to_kzt, to_tiyn
 from kezek.models.ledger import MrpRate
 
 # Kazakhstan keeps one time zone; a year starts on 1 January there.
-LAW_ZONE = ZoneInfo("Asia/Almaty")
+LAW_ZONE = ALMATY  # the law counts years by the capital's calendar
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_MRP_TIYN = 1_000_000 * 100  # far above any MRP (4,325 KZT in 2026): a typing error
 

@@ -4,6 +4,7 @@ registration certificate of a foreign vehicle the registry does not know."""
 from sqlalchemy.orm import Session
 
 from kezek.audit.service import record
+from kezek.errors import AppError
 from kezek.identity.storage import MediaStore
 from kezek.models.party import Party
 from kezek.models.vehicle import RegistryStatus, Vehicle
@@ -48,14 +49,31 @@ def registry_status_for(
     return RegistryStatus.CONFIRMED
 
 
-def certificate_media_type(data: bytes) -> str:
-    """The type of an uploaded certificate, read from its content (JPEG, PNG or PDF)."""
-    if len(data) > MAX_CERTIFICATE_BYTES:
-        raise CertificateTooLarge()
+def document_media_type(
+    data: bytes,
+    *,
+    max_bytes: int,
+    too_large: type[AppError],
+    invalid: type[AppError],
+) -> str:
+    """The type of an uploaded scan (JPEG, PNG or PDF), read from its content, never its name;
+    `too_large` or `invalid` when it is not one."""
+    if len(data) > max_bytes:
+        raise too_large()
     for magic, media_type in MAGIC.items():
         if data.startswith(magic):
             return media_type
-    raise CertificateInvalid()
+    raise invalid()
+
+
+def certificate_media_type(data: bytes) -> str:
+    """The type of an uploaded certificate, read from its content (JPEG, PNG or PDF)."""
+    return document_media_type(
+        data,
+        max_bytes=MAX_CERTIFICATE_BYTES,
+        too_large=CertificateTooLarge,
+        invalid=CertificateInvalid,
+    )
 
 
 def attach_certificate(

@@ -12,6 +12,7 @@ from kezek.booking.authorization import acting_party_ids
 from kezek.booking.bookable import BookableVehicle, bookable_vehicles
 from kezek.booking.fees import BOOKING_FEE_MRP, PRIORITY_FEE_MRP, RESCHEDULE_FEE_MRP
 from kezek.booking.service import arrival_window, fees_charged
+from kezek.clock import ALMATY
 from kezek.crossings.service import local_today
 from kezek.ledger.money import format_kzt
 from kezek.ledger.service import balance, entries_of, mrp
@@ -98,7 +99,7 @@ def split_by_time(bookings: Sequence[Booking], *, past: bool) -> list[Booking]:
 
 
 # Kazakhstan keeps one time zone; an account belongs to no crossing, so its dates are shown here.
-STATEMENT_ZONE = ZoneInfo("Asia/Almaty")
+STATEMENT_ZONE = ALMATY
 
 
 @dataclass(frozen=True)
